@@ -1,0 +1,97 @@
+'use strict';
+/**
+ * Loads the Rust core (wasm) once per mini program.
+ *
+ * - WeChat (phones and DevTools): `WXWebAssembly.instantiate(path)`, where `path` is the
+ *   `.wasm.br` inside the code package. After "build npm" it is
+ *   `/miniprogram_npm/genauth-wxapp-sdk/core.wasm.br`; the `wasmPath` option overrides it.
+ * - Node (users' unit tests): the same `.wasm.br`, read from disk and Brotli-decompressed.
+ *
+ * `core.js` is wasm-bindgen's `no-modules` glue wrapped by build.sh in a factory taking
+ * `(WebAssembly, TextEncoder, TextDecoder)`, so neither global has to exist.
+ */
+
+var createBindings = require('./core.js');
+var utf8 = require('./utf8.js');
+
+var WASM_FILE = 'core.wasm.br';
+var DEFAULT_WASM_PATH = '/miniprogram_npm/genauth-wxapp-sdk/' + WASM_FILE;
+
+var loading = null;
+
+/**
+ * The wasm-bindgen bindings (`{ Core }`), loaded on first use and shared afterwards.
+ * A failed load is forgotten, so the next call tries again.
+ * @param {string} [wasmPath]
+ * @returns {Promise<{Core: Function}>}
+ */
+function loadCore(wasmPath) {
+  if (!loading) {
+    loading = instantiate(wasmPath);
+    loading.catch(function () {
+      loading = null;
+    });
+  }
+  return loading;
+}
+
+function instantiate(wasmPath) {
+  if (typeof WXWebAssembly !== 'undefined') {
+    return instantiateInWeChat(wasmPath || DEFAULT_WASM_PATH);
+  }
+  if (isNode()) {
+    return instantiateInNode(wasmPath);
+  }
+  return Promise.reject(new Error('WXWebAssembly is not available (WeChat base library 2.14.0 or later is required)'));
+}
+
+/** A package path; an object, so that the glue hands it to `instantiate` untouched. */
+function WasmPath(path) {
+  this.path = path;
+}
+
+function instantiateInWeChat(path) {
+  var adapter = {
+    instantiate: function (ref, imports) {
+      return WXWebAssembly.instantiate(ref.path, imports).then(function (result) {
+        // Some base libraries resolve to {instance, module}, others to the Instance.
+        return result && result.instance ? result : { instance: result, module: undefined };
+      });
+    },
+    // The glue tests `instanceof WebAssembly.Instance`; results are already pairs.
+    Instance: function Instance() {},
+    Module: function Module() {}
+  };
+  var bindings = createBindings(adapter, utf8.TextEncoder, utf8.TextDecoder);
+  return bindings({ module_or_path: new WasmPath(path) }).then(function () {
+    return bindings;
+  });
+}
+
+function isNode() {
+  return (
+    typeof process !== 'undefined' &&
+    process.versions != null &&
+    typeof process.versions.node === 'string'
+  );
+}
+
+function instantiateInNode(wasmPath) {
+  return new Promise(function (resolve) {
+    // Node built-ins, fetched so that WeChat's dependency analysis does not look for them.
+    var load = module['req' + 'uire'].bind(module);
+    var fs = load('fs');
+    var zlib = load('zlib');
+    var path = load('path');
+    var file = wasmPath || path.join(__dirname, WASM_FILE);
+    var bytes = fs.readFileSync(file);
+    if (/\.br$/.test(file)) {
+      bytes = zlib.brotliDecompressSync(bytes);
+    }
+    var bindings = createBindings(WebAssembly, utf8.TextEncoder, utf8.TextDecoder);
+    bindings.initSync({ module: bytes });
+    resolve(bindings);
+  });
+}
+
+module.exports = { loadCore: loadCore, DEFAULT_WASM_PATH: DEFAULT_WASM_PATH, WASM_FILE: WASM_FILE };
