@@ -20,10 +20,10 @@ var DEFAULT_WASM_PATH = '/miniprogram_npm/genauth-wxapp-sdk/' + WASM_FILE;
 var loading = null;
 
 /**
- * The wasm-bindgen bindings (`{ Core }`), loaded on first use and shared afterwards.
+ * The wasm-bindgen bindings (`{ Core, memory }`), loaded on first use and shared afterwards.
  * A failed load is forgotten, so the next call tries again.
  * @param {string} [wasmPath]
- * @returns {Promise<{Core: Function}>}
+ * @returns {Promise<{Core: Function, memory: WebAssembly.Memory}>}
  */
 function loadCore(wasmPath) {
   if (!loading) {
@@ -63,7 +63,8 @@ function instantiateInWeChat(path) {
     Module: function Module() {}
   };
   var bindings = createBindings(adapter, utf8.TextEncoder, utf8.TextDecoder);
-  return bindings({ module_or_path: new WasmPath(path) }).then(function () {
+  return bindings({ module_or_path: new WasmPath(path) }).then(function (exports) {
+    bindings.memory = exports.memory;
     return bindings;
   });
 }
@@ -89,7 +90,7 @@ function instantiateInNode(wasmPath) {
       bytes = zlib.brotliDecompressSync(bytes);
     }
     var bindings = createBindings(WebAssembly, utf8.TextEncoder, utf8.TextDecoder);
-    bindings.initSync({ module: bytes });
+    bindings.memory = bindings.initSync({ module: bytes }).memory;
     resolve(bindings);
   });
 }
