@@ -31,7 +31,7 @@ pub mod protocol;
 pub mod session;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 pub use client::{Client, LoginByCodeArgs, OpKind, Operation, Outcome, Reply, Step, StorageWrite};
 pub use error::{Error, ErrorCode};
