@@ -1,0 +1,14 @@
+const { AuthenticationClient } = require('genauth-wxapp-sdk');
+const config = require('./config.js');
+
+App({
+  // One client for the whole mini program; pages reach it with getApp().genauth.
+  genauth: new AuthenticationClient(config),
+
+  onLaunch() {
+    // Optional: load the wasm core early so the first tap is fast.
+    this.genauth.ready().catch((error) => {
+      console.error('GenAuth could not start:', error.code, error.message);
+    });
+  }
+});

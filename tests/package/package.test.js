@@ -1,0 +1,490 @@
+'use strict';
+// Package tests: the BUILT package (pkg/), loaded into the strict WeChat sandbox, with
+// wx.request going over real HTTP to the emulator. Every public method end to end.
+const { test, describe, before, after, beforeEach, afterEach } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('fs');
+const path = require('path');
+const zlib = require('zlib');
+const { startEmulator } = require('../emulator');
+const { createMiniProgram } = require('../sandbox');
+const { makeCodePackage, miniprogramDir, PKG } = require('./code-package');
+
+const APP_ID = 'GEN_AUTH_APP_ID';
+const WX_APP = 'wx1234567890abcdef';
+const OTHER_APP_ID = 'GEN_AUTH_OTHER_APP';
+const OTHER_WX_APP = 'wxfedcba0987654321';
+const SESSION_KEY = `genauth:${APP_ID}:session`;
+
+let emulator;
+let root;
+const programs = [];
+
+before(async () => {
+  emulator = await startEmulator();
+  root = makeCodePackage();
+});
+
+after(async () => {
+  await emulator.close();
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+beforeEach(() => emulator.reset());
+
+afterEach(() => {
+  while (programs.length) programs.pop().close();
+});
+
+/**
+ * A mini program (one app launch) whose wx.login returns codes for `person`.
+ * Share `storage` between two of them to play an app restart.
+ */
+function launch({ person = 'alice', storage, wechatAppId = WX_APP, codeRoot = root, ...rest } = {}) {
+  const mp = createMiniProgram({
+    root: codeRoot,
+    wechatAppId,
+    storage,
+    login: async (appid) => emulator.mintCode(appid, person),
+    ...rest,
+  });
+  programs.push(mp);
+  return mp;
+}
+
+function client(mp, options = {}) {
+  const { AuthenticationClient } = mp.require('genauth-wxapp-sdk');
+  return new AuthenticationClient({ appId: APP_ID, host: emulator.url, ...options });
+}
+
+/** What wx.getStorageSync(key) would return (the sandbox keeps values serialised). */
+function storedValue(mp, key) {
+  return mp.storage.has(key) ? JSON.parse(mp.storage.get(key)) : '';
+}
+
+/** The session record this SDK keeps, parsed. */
+function storedSession(mp) {
+  return JSON.parse(storedValue(mp, SESSION_KEY));
+}
+
+/** Awaits a promise that must reject, and returns the error. */
+async function rejection(promise) {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  assert.fail('expected a rejection');
+}
+
+function assertCodedError(error, code) {
+  assert.equal(Object.prototype.toString.call(error), '[object Error]', 'an Error object');
+  assert.equal(error.code, code, error.message);
+  assert.equal(typeof error.message, 'string');
+  assert.ok(error.message.length > 0);
+}
+
+describe('loginByCode and the account rules', () => {
+  test('a first login creates the account and stores the session', async () => {
+    const mp = launch();
+    const genauth = client(mp);
+    const code = emulator.mintCode(WX_APP, 'alice');
+    const user = await genauth.loginByCode(code);
+    assert.equal(emulator.users().length, 1);
+    assert.equal(user.id, emulator.users()[0].id);
+    assert.equal(typeof user.token, 'string');
+    assert.equal(await genauth.getToken(), user.token);
+    const stored = storedSession(mp);
+    assert.equal(stored.token, user.token);
+    assert.equal(stored.user.id, user.id);
+
+    // The request on the wire is authing-wxapp-sdk's.
+    const [request] = emulator.requests;
+    assert.equal(request.method, 'POST');
+    assert.equal(request.path, '/connections/social/wechat-miniprogram/auth');
+    assert.deepEqual(JSON.parse(request.body), { code });
+    assert.equal(request.headers['x-authing-app-id'], APP_ID);
+    assert.equal(request.headers['x-authing-request-from'], 'wxapp');
+    assert.match(request.headers['x-authing-sdk-version'], /^wxapp:\d+\.\d+\.\d+/);
+    assert.match(request.headers['content-type'], /^application\/json/);
+  });
+
+  test('a second login with a fresh code returns the same account', async () => {
+    const genauth = client(launch());
+    const first = await genauth.loginByCode(emulator.mintCode(WX_APP, 'alice'));
+    const second = await genauth.loginByCode(emulator.mintCode(WX_APP, 'alice'));
+    assert.equal(second.id, first.id);
+    assert.notEqual(second.token, first.token);
+    assert.equal(await genauth.getToken(), second.token);
+    assert.equal(emulator.users().length, 1);
+    // Another person gets another account.
+    const bob = await genauth.loginByCode(emulator.mintCode(WX_APP, 'bob'));
+    assert.notEqual(bob.id, first.id);
+  });
+
+  test('a unionid known from another WeChat app returns that account', async () => {
+    const other = client(launch({ wechatAppId: OTHER_WX_APP }), { appId: OTHER_APP_ID });
+    const there = await other.loginByCode(emulator.mintCode(OTHER_WX_APP, 'carol'));
+    const here = await client(launch()).loginByCode(emulator.mintCode(WX_APP, 'carol'));
+    assert.equal(here.id, there.id);
+    assert.equal(here.unionid, there.unionid);
+    assert.equal(emulator.users().length, 1);
+  });
+
+  test('without a code, loginByCode calls wx.login itself', async () => {
+    const genauth = client(launch({ person: 'dave' }));
+    const user = await genauth.loginByCode();
+    assert.equal(emulator.users()[0].id, user.id);
+    // The whole wx.login result is accepted too.
+    const again = await genauth.loginByCode({ code: emulator.mintCode(WX_APP, 'dave'), errMsg: 'login:ok' });
+    assert.equal(again.id, user.id);
+  });
+
+  test('concurrent code-less logins share one wx.login and one request', async () => {
+    let logins = 0;
+    const genauth = client(
+      launch({ login: async (appid) => (logins++, emulator.mintCode(appid, 'erin')) }),
+    );
+    const [a, b] = await Promise.all([genauth.loginByCode(), genauth.loginByCode()]);
+    assert.equal(a.id, b.id);
+    assert.equal(logins, 1);
+    assert.equal(emulator.requests.length, 1);
+  });
+
+  test('a stale code the SDK fetched itself is replaced once', async () => {
+    const used = emulator.mintCode(WX_APP, 'frank');
+    await client(launch()).loginByCode(used); // consumes it
+    let logins = 0;
+    const genauth = client(
+      launch({ login: async (appid) => (logins++ === 0 ? used : emulator.mintCode(appid, 'frank')) }),
+    );
+    const user = await genauth.loginByCode();
+    assert.equal(logins, 2);
+    assert.equal(user.id, emulator.users()[0].id);
+  });
+
+  test('a reused or unknown code rejects with a stable code and stores nothing', async () => {
+    const mp = launch();
+    const genauth = client(mp);
+    const code = emulator.mintCode(WX_APP, 'alice');
+    await client(launch()).loginByCode(code);
+    const reused = await rejection(genauth.loginByCode(code));
+    assertCodedError(reused, 'WX_CODE_USED');
+    assert.equal(reused.serverCode, 40163);
+    const unknown = await rejection(genauth.loginByCode('not-a-real-code'));
+    assertCodedError(unknown, 'WX_CODE_INVALID');
+    assert.equal(unknown.serverCode, 40029);
+    assert.equal(mp.storage.size, 0);
+    assert.equal(await genauth.getToken(), null);
+  });
+
+  test('user info from rawData or encryptedData reaches the account', async () => {
+    const genauth = client(launch());
+    const rawData = JSON.stringify({ nickName: '小红', avatarUrl: 'https://img/x.png', gender: 2 });
+    const user = await genauth.loginByCode(emulator.mintCode(WX_APP, 'gina'), { rawData });
+    assert.equal(user.nickname, '小红');
+    const code = emulator.mintCode(WX_APP, 'hank');
+    const { iv, encryptedData } = emulator.encryptFor(code, { nickName: 'Hank', avatarUrl: 'https://img/h.png' });
+    const hank = await genauth.loginByCode(code, { iv, encryptedData });
+    assert.equal(hank.nickname, 'Hank');
+    assert.deepEqual(Object.keys(JSON.parse(emulator.requests[1].body)).sort(), ['code', 'encryptedData', 'iv']);
+  });
+
+  test('bad arguments reject before any request', async () => {
+    const genauth = client(launch());
+    const cases = [
+      [genauth.loginByCode(''), 'INVALID_ARGUMENT'],
+      [genauth.loginByCode(42), 'INVALID_ARGUMENT'],
+      [genauth.loginByCode('c', { iv: 'only-iv' }), 'INVALID_ARGUMENT'],
+      [genauth.loginByCode('c', { rawData: 'not json' }), 'INVALID_ARGUMENT'],
+      [genauth.loginByCode('c', { unknownOption: 1 }), 'INVALID_ARGUMENT'],
+      [genauth.loginByCode('c', 'iv'), 'INVALID_ARGUMENT'],
+      [genauth.checkLoginStatus(7), 'INVALID_ARGUMENT'],
+    ];
+    for (const [promise, code] of cases) assertCodedError(await rejection(promise), code);
+    assert.equal(emulator.requests.length, 0);
+  });
+});
+
+describe('the session', () => {
+  test('survives a new AuthenticationClient (page reload) and an app restart', async () => {
+    const storage = new Map();
+    const first = launch({ storage });
+    const user = await client(first).loginByCode(emulator.mintCode(WX_APP, 'alice'));
+    // Same launch, another page's client.
+    assert.equal(await client(first).getToken(), user.token);
+    // A new launch (cold start) with the same storage.
+    const restarted = client(launch({ storage }));
+    assert.equal(await restarted.getToken(), user.token);
+    const current = await restarted.getCurrentUser();
+    assert.equal(current.id, user.id);
+  });
+
+  test('getCurrentUser and checkLoginStatus after login', async () => {
+    const mp = launch();
+    const genauth = client(mp);
+    assert.equal(await genauth.getCurrentUser(), null, 'nobody is logged in yet');
+    const status0 = await genauth.checkLoginStatus();
+    assert.equal(status0.status, false);
+    assert.equal(emulator.requests.length, 0, 'answered without a request');
+
+    const user = await genauth.loginByCode(emulator.mintCode(WX_APP, 'alice'));
+    const current = await genauth.getCurrentUser();
+    assert.equal(current.id, user.id);
+    assert.ok(Array.isArray(current.identities));
+    const gql = emulator.requests[1];
+    assert.equal(gql.path, '/graphql/v2');
+    assert.equal(gql.headers.authorization, `Bearer ${user.token}`);
+    assert.match(JSON.parse(gql.body).query, /^query user\(\$id: String\)/);
+    // The stored copy follows the server (user and the token it returned).
+    assert.equal(storedSession(mp).token, current.token);
+
+    const status = await genauth.checkLoginStatus();
+    assert.equal(status.status, true);
+    assert.equal(status.code, 200);
+    assert.equal(status.data.id, user.id);
+    assert.equal(typeof status.exp, 'number');
+
+    const byToken = await client(launch()).checkLoginStatus(current.token);
+    assert.equal(byToken.status, true);
+    const bogus = await genauth.checkLoginStatus('a.b.c');
+    assert.equal(bogus.status, false);
+  });
+
+  test('logout ends the session on GenAuth and on the device', async () => {
+    const mp = launch();
+    const genauth = client(mp);
+    const user = await genauth.loginByCode(emulator.mintCode(WX_APP, 'alice'));
+    await genauth.logout();
+    assert.equal(await genauth.getToken(), null);
+    assert.equal(await genauth.getCurrentUser(), null);
+    assert.equal(mp.storage.size, 0);
+    const logout = emulator.requests.find((r) => r.path === '/api/v2/logout');
+    assert.equal(logout.method, 'GET');
+    assert.equal(logout.query.app_id, APP_ID);
+    assert.equal(logout.headers.authorization, `Bearer ${user.token}`);
+    // GenAuth no longer accepts the old token.
+    const status = await genauth.checkLoginStatus(user.token);
+    assert.equal(status.status, false);
+    // Logging out again is harmless.
+    await genauth.logout();
+  });
+
+  test('the token option and a bare appId string', async () => {
+    const user = await client(launch()).loginByCode(emulator.mintCode(WX_APP, 'alice'));
+    const mp = launch();
+    const withToken = client(mp, { token: user.token });
+    assert.equal((await withToken.getCurrentUser()).id, user.id);
+
+    const { AuthenticationClient } = launch().require('genauth-wxapp-sdk');
+    const bare = new AuthenticationClient(APP_ID);
+    await bare.ready();
+    assert.equal(await bare.getToken(), null);
+  });
+
+  test('adopts the session authing-wxapp-sdk left behind, once', async () => {
+    const user = await client(launch()).loginByCode(emulator.mintCode(WX_APP, 'alice'));
+    const legacyUser = { ...user };
+    const storage = new Map([
+      ['_authing_token', JSON.stringify(user.token)],
+      ['_authing_user', JSON.stringify(legacyUser)],
+    ]);
+    const mp = launch({ storage });
+    const genauth = client(mp);
+    assert.equal(await genauth.getToken(), user.token);
+    assert.equal((await genauth.getCurrentUser()).id, user.id);
+    await genauth.logout();
+    assert.equal(mp.storage.size, 0, 'the legacy keys go too, so they are not adopted again');
+    assert.equal(await client(launch({ storage })).getToken(), null);
+  });
+});
+
+describe('failures', () => {
+  const faults = [
+    ['http500html', 'SERVER_ERROR'],
+    ['invalidJson', 'INVALID_RESPONSE'],
+    ['drop', 'NETWORK_ERROR'],
+  ];
+
+  for (const [kind, code] of faults) {
+    test(`${kind} rejects with ${code} and leaves a valid session untouched`, async () => {
+      const mp = launch();
+      const genauth = client(mp);
+      const user = await genauth.loginByCode(emulator.mintCode(WX_APP, 'alice'));
+      const stored = mp.storage.get(SESSION_KEY);
+      const calls = [
+        ['/connections/social/wechat-miniprogram/auth', () => genauth.loginByCode(emulator.mintCode(WX_APP, 'alice'))],
+        ['/graphql/v2', () => genauth.getCurrentUser()],
+        ['/graphql/v2', () => genauth.checkLoginStatus()],
+        ['/api/v2/logout', () => genauth.logout()],
+      ];
+      for (const [faultPath, call] of calls) {
+        emulator.injectFault({ path: faultPath, kind });
+        const error = await rejection(call());
+        assertCodedError(error, code);
+        assert.ok(!error.message.includes(user.token), 'no token in messages');
+        assert.equal(mp.storage.get(SESSION_KEY), stored, `${faultPath}: the session is untouched`);
+      }
+      assert.equal(await genauth.getToken(), user.token);
+      assert.equal((await genauth.getCurrentUser()).id, user.id, 'still works afterwards');
+    });
+  }
+
+  test('a slow server rejects with TIMEOUT after the configured timeout', async () => {
+    const mp = launch();
+    const genauth = client(mp, { timeout: 300 });
+    await genauth.loginByCode(emulator.mintCode(WX_APP, 'alice'));
+    const stored = mp.storage.get(SESSION_KEY);
+    emulator.injectFault({ path: '/graphql/v2', kind: 'delay', delayMs: 2000 });
+    const started = Date.now();
+    const error = await rejection(genauth.getCurrentUser());
+    assertCodedError(error, 'TIMEOUT');
+    assert.ok(Date.now() - started < 1800, 'did not wait for the server');
+    assert.equal(mp.storage.get(SESSION_KEY), stored);
+  });
+
+  test('an unreachable server rejects with NETWORK_ERROR', async () => {
+    const genauth = client(launch(), { host: 'http://127.0.0.1:9' });
+    assertCodedError(await rejection(genauth.loginByCode('code')), 'NETWORK_ERROR');
+  });
+
+  test('wx.login failing rejects with WX_LOGIN_FAILED', async () => {
+    const genauth = client(launch({ login: async () => { throw new Error('no network'); } }));
+    assertCodedError(await rejection(genauth.loginByCode()), 'WX_LOGIN_FAILED');
+  });
+
+  test('invalid options reject every call with INVALID_OPTIONS', async () => {
+    const mp = launch();
+    const { AuthenticationClient } = mp.require('genauth-wxapp-sdk');
+    const cases = [
+      [{}, /appId is required/],
+      [{ appId: 'a\nb' }, /control characters/],
+      [{ appId: APP_ID, host: 'http://example.com' }, /https/],
+      [{ appId: APP_ID, appid: 'typo' }, /unknown field `appid`/],
+      [{ appId: APP_ID, lang: 'fr' }, /lang/],
+      [{ appId: APP_ID, timeout: -1 }, /timeout/],
+    ];
+    for (const [options, why] of cases) {
+      const genauth = new AuthenticationClient(options);
+      const error = await rejection(genauth.ready());
+      assertCodedError(error, 'INVALID_OPTIONS');
+      assert.match(error.message, why);
+      assertCodedError(await rejection(genauth.loginByCode('c')), 'INVALID_OPTIONS');
+    }
+    assert.equal(emulator.requests.length, 0);
+  });
+
+  test('messages follow lang', async () => {
+    const genauth = client(launch(), { lang: 'en-US' });
+    const error = await rejection(genauth.loginByCode('not-a-real-code'));
+    assert.match(error.message, /^The wx\.login code is invalid/);
+    const zh = await rejection(client(launch()).loginByCode('not-a-real-code'));
+    assert.match(zh.message, /^微信登录凭证/);
+    assert.equal(emulator.requests[0].headers['x-authing-lang'], 'en-US');
+  });
+});
+
+describe('loading on a phone', () => {
+  test('the wasm passes the sandbox: MVP + mutable-globals, no exported global, path-only load', async () => {
+    // Both result shapes of WXWebAssembly.instantiate.
+    for (const instantiateResult of ['pair', 'instance']) {
+      const genauth = client(launch({ instantiateResult }));
+      await genauth.ready();
+    }
+    const dist = fs.readdirSync(miniprogramDir());
+    assert.ok(dist.includes('core.wasm.br'));
+    assert.ok(!dist.some((f) => f.endsWith('.wasm')), 'no raw .wasm is shipped');
+    const manifest = JSON.parse(fs.readFileSync(path.join(PKG, 'package.json'), 'utf8'));
+    for (const field of ['main', 'types', 'files', 'miniprogram']) assert.ok(manifest[field], field);
+  });
+
+  test('wasmPath points at a .wasm.br elsewhere in the code package', async () => {
+    const codeRoot = makeCodePackage({
+      files: { 'assets/genauth.wasm.br': fs.readFileSync(path.join(miniprogramDir(), 'core.wasm.br')) },
+    });
+    fs.rmSync(path.join(codeRoot, 'miniprogram_npm/genauth-wxapp-sdk/core.wasm.br'));
+    try {
+      const mp = launch({ codeRoot });
+      const moved = client(mp, { wasmPath: '/assets/genauth.wasm.br' });
+      const user = await moved.loginByCode(emulator.mintCode(WX_APP, 'alice'));
+      assert.ok(user.id);
+      const lost = client(launch({ codeRoot }));
+      const error = await rejection(lost.ready());
+      assertCodedError(error, 'WASM_LOAD_FAILED');
+    } finally {
+      fs.rmSync(codeRoot, { recursive: true, force: true });
+    }
+  });
+
+  test('the sandbox fails a build that exports a global or ships post-ES2017 syntax', async () => {
+    const broken = fs.mkdtempSync(path.join(require('os').tmpdir(), 'genauth-broken-'));
+    try {
+      // A wasm exporting a global in place of the core.
+      const withGlobal = makeCodePackage();
+      const { bytesWithGlobal } = exportedGlobalModule();
+      fs.writeFileSync(
+        path.join(withGlobal, 'miniprogram_npm/genauth-wxapp-sdk/core.wasm.br'),
+        zlib.brotliCompressSync(bytesWithGlobal),
+      );
+      const error = await rejection(client(launch({ codeRoot: withGlobal })).ready());
+      assertCodedError(error, 'WASM_LOAD_FAILED');
+      assert.match(error.message, /exports a global/);
+      fs.rmSync(withGlobal, { recursive: true, force: true });
+
+      // Optional chaining in a shipped file.
+      const modern = makeCodePackage();
+      const index = path.join(modern, 'miniprogram_npm/genauth-wxapp-sdk/index.js');
+      fs.appendFileSync(index, '\nvar probe = module?.exports;\n');
+      assert.throws(() => launch({ codeRoot: modern }).require('genauth-wxapp-sdk'), /Unexpected token/);
+      fs.rmSync(modern, { recursive: true, force: true });
+    } finally {
+      fs.rmSync(broken, { recursive: true, force: true });
+    }
+  });
+
+  test('works in Node too (for users\' own unit tests), with a mocked wx', async () => {
+    const store = new Map();
+    const http = require('http');
+    global.wx = {
+      login: ({ success }) => setTimeout(() => success({ code: emulator.mintCode(WX_APP, 'node') })),
+      request(o) {
+        const url = new URL(o.url);
+        const req = http.request(
+          { host: url.hostname, port: url.port, path: url.pathname + url.search, method: o.method, headers: o.header },
+          (res) => {
+            let body = '';
+            res.setEncoding('utf8');
+            res.on('data', (c) => (body += c));
+            res.on('end', () => o.success({ statusCode: res.statusCode, data: body }));
+          },
+        );
+        req.on('error', (e) => o.fail({ errMsg: `request:fail ${e.message}` }));
+        req.end(o.data);
+        return { abort: () => req.destroy() };
+      },
+      getStorageSync: (k) => (store.has(k) ? store.get(k) : ''),
+      setStorageSync: (k, v) => store.set(k, v),
+      removeStorageSync: (k) => store.delete(k),
+    };
+    try {
+      const { AuthenticationClient } = require(PKG);
+      const genauth = new AuthenticationClient({ appId: APP_ID, host: emulator.url });
+      const user = await genauth.loginByCode();
+      assert.ok(user instanceof Object && user.id);
+      assert.equal((await genauth.getCurrentUser()).id, user.id);
+    } finally {
+      delete global.wx;
+    }
+  });
+});
+
+/** A minimal wasm module exporting an immutable i32 global named `__abort_handler`. */
+function exportedGlobalModule() {
+  const bytes = Uint8Array.from([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+    0x06, 0x06, 0x01, 0x7f, 0x00, 0x41, 0x00, 0x0b, // global section: i32 const 0
+    0x07, 0x13, 0x01, 0x0f, ...Buffer.from('__abort_handler'), 0x03, 0x00, // export global 0
+  ]);
+  new WebAssembly.Module(bytes); // well-formed, so only the sandbox's rule rejects it
+  return { bytesWithGlobal: Buffer.from(bytes) };
+}
