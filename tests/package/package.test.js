@@ -170,6 +170,9 @@ describe('loginByCode and the account rules', () => {
     await client(launch()).loginByCode(code);
     const reused = await rejection(genauth.loginByCode(code));
     assertCodedError(reused, 'WX_CODE_USED');
+    const { GenAuthError } = mp.require('genauth-wxapp-sdk');
+    assert.ok(reused instanceof GenAuthError);
+    assert.equal(reused.name, 'GenAuthError');
     assert.equal(reused.serverCode, 40163);
     const unknown = await rejection(genauth.loginByCode('not-a-real-code'));
     assertCodedError(unknown, 'WX_CODE_INVALID');
