@@ -18,7 +18,7 @@ step "cargo test (core unit tests and flow tests)"
 cargo test
 
 step "wasm-pack test --node (boundary tests)"
-wasm-pack --quiet test --node
+wasm-pack test --node
 
 # JavaScriptCore, the engine of iOS WeChat (tests/jsc runs the package in it).
 if ! command -v jsc >/dev/null 2>&1; then
