@@ -54,7 +54,8 @@ function request(request) {
       finish(reject, { kind: 'network', detail: String((e && e.message) || e) });
       return;
     }
-    // A backstop for base libraries that ignore `timeout`.
+    // A backstop for base libraries that ignore `timeout` (unless it already answered).
+    if (settled) return;
     timer = setTimeout(function () {
       timer = null;
       if (task && typeof task.abort === 'function') {
