@@ -46,7 +46,7 @@ MVP="--strip-target-features --mvp-features --enable-mutable-globals"
 
 # --- 2. the wasm: MVP + mutable-globals only (older iOS engines reject newer features) -----
 say "wasm (nightly, -Ctarget-cpu=mvp, -Zbuild-std)"
-RUSTFLAGS="-Ctarget-cpu=mvp -Ctarget-feature=+mutable-globals -Zunstable-options -Cpanic=immediate-abort" \
+RUSTFLAGS="-Ctarget-cpu=mvp -Ctarget-feature=+mutable-globals -Zunstable-options -Cpanic=immediate-abort -Zfmt-debug=none -Zlocation-detail=none" \
   cargo +nightly build --quiet -Zbuild-std=std,panic_abort --release \
   --target wasm32-unknown-unknown --target-dir target/wasm-mvp
 OUT="$ROOT/target/pkg-build"

@@ -67,11 +67,11 @@ function AuthenticationClient(options) {
       function (bindings) {
         var core;
         try {
-          core = new bindings.Core(coreOptions);
+          core = new bindings.Core(toJson(coreOptions));
         } catch (thrown) {
-          throw toError(thrown);
+          throw toError(typeof thrown === 'string' ? JSON.parse(thrown) : thrown);
         }
-        var keys = core.storageKeys();
+        var keys = JSON.parse(core.storageKeys());
         self._sessionKey = keys[0];
         var start = core.start(
           wxApi.readStorage(keys[0]),
@@ -79,7 +79,7 @@ function AuthenticationClient(options) {
           wxApi.readStorage(keys[2]),
           Date.now()
         );
-        settle(core, start);
+        settle(core, JSON.parse(start));
         return core;
       },
       function (cause) {
@@ -123,7 +123,7 @@ AuthenticationClient.prototype.loginByCode = function (code, options) {
     return self._ready
       .then(function (core) {
         return wxApi.login().then(null, function (errMsg) {
-          throw toError(core.hostFailure('wxLogin', String(errMsg)));
+          throw toError(JSON.parse(core.hostFailure('wxLogin', String(errMsg))));
         });
       })
       .then(function (freshCode) {
@@ -188,31 +188,27 @@ AuthenticationClient.prototype.getToken = function () {
   return this._run('getToken');
 };
 
-/** One operation: prepare → (wx.request → complete)* → settle. */
+/**
+ * One operation: prepare → (wx.request → complete) → settle. Two crossings into the core
+ * per round trip; values cross as JSON text (see src/wasm.rs).
+ */
 AuthenticationClient.prototype._run = function (op, args) {
   var self = this;
   return this._ready.then(function (core) {
-    var step = core.prepare(op, args, wxApi.readStorage(self._sessionKey));
-    return drive(core, op, step, self._sessionKey);
-  });
-};
-
-function drive(core, op, step, sessionKey) {
-  if (!step.request) return settle(core, step);
-  return wxApi
-    .request(step.request)
-    .then(
+    var json = args === undefined ? undefined : toJson(args);
+    var step = JSON.parse(core.prepare(op, json, wxApi.readStorage(self._sessionKey)));
+    if (!step.request) return settle(core, step);
+    return wxApi.request(step.request).then(
       function (response) {
-        return core.complete(op, wxApi.readStorage(sessionKey), response.status, response.body);
+        var stored = wxApi.readStorage(self._sessionKey);
+        return settle(core, JSON.parse(core.complete(op, stored, response.status, response.body)));
       },
       function (failure) {
-        return core.failed(op, failure.kind, failure.detail);
+        return settle(core, JSON.parse(core.failed(op, failure.kind, failure.detail)));
       }
-    )
-    .then(function (outcome) {
-      return drive(core, op, outcome, sessionKey);
-    });
-}
+    );
+  });
+};
 
 /** Makes the outcome's storage writes, then resolves its value or throws its error. */
 function settle(core, outcome) {
@@ -220,11 +216,21 @@ function settle(core, outcome) {
     try {
       wxApi.writeStorage(outcome.store);
     } catch (errMsg) {
-      throw toError(core.hostFailure('storage', String(errMsg)));
+      throw toError(JSON.parse(core.hostFailure('storage', String(errMsg))));
     }
   }
   if (!outcome.ok) throw toError(outcome);
-  return JSON.parse(outcome.value);
+  return outcome.value;
+}
+
+/** JSON text of an argument; what JSON cannot express reaches the core as a string. */
+function toJson(value) {
+  try {
+    var text = JSON.stringify(value);
+    return text === undefined ? 'null' : text;
+  } catch (e) {
+    return JSON.stringify(String(e && e.message));
+  }
 }
 
 function toError(outcome) {

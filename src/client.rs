@@ -4,11 +4,12 @@
 //! The host passes in the stored session text and the current time with every call; the
 //! core answers with a request to send, or with a result and the storage writes to make.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use crate::error::{Error, ErrorCode};
 use crate::http::{HttpRequest, HttpResponse, Method, TransportFailure};
+use crate::json::{self, Text};
 use crate::options::ClientOptions;
 use crate::protocol::{self, Transport};
 use crate::session::{self, Session, UserKeys};
@@ -74,16 +75,20 @@ impl Operation {
 }
 
 /// Arguments of `loginByCode`, as JavaScript passes them.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct LoginByCodeArgs {
     /// The `wx.login` code.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// `iv` from `wx.getUserProfile` / `open-type="getUserInfo"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub iv: Option<String>,
     /// `encryptedData` from the same call.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub encrypted_data: Option<String>,
     /// `rawData` (the user info JSON text) from the same call.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub raw_data: Option<String>,
 }
 
@@ -232,7 +237,7 @@ impl Client {
                     return Step::Done(Outcome::value(self.not_logged_in_status()));
                 }
                 let variables = match token {
-                    Some(token) => serde_json::json!({ "token": token }).to_string(),
+                    Some(token) => format!("{{\"token\":{}}}", json::string(token)),
                     None => "{}".to_owned(),
                 };
                 Step::Send(self.graphql(
@@ -264,7 +269,7 @@ impl Client {
                 }),
             },
             Operation::GetToken => Step::Done(Outcome::value(match &session {
-                Some(session) => json_string(session.token()),
+                Some(session) => json::string(session.token()),
                 None => "null".to_owned(),
             })),
         }
@@ -360,31 +365,23 @@ impl Client {
             }
         }
         if let Some(raw) = &args.raw_data {
-            let is_object =
-                serde_json::from_str::<serde_json::Value>(raw).is_ok_and(|v| v.is_object());
-            if !is_object {
+            if !json::is_object(raw) {
                 return Err(invalid(
                     "rawData must be the JSON text wx.getUserInfo returned",
                 ));
             }
         }
         // `{code, iv, encryptedData, rawData}`, absent keys dropped, as JSON.stringify does.
-        let mut body = serde_json::Map::new();
-        body.insert("code".into(), code.clone().into());
-        if let Some(iv) = &args.iv {
-            body.insert("iv".into(), iv.clone().into());
-        }
-        if let Some(data) = &args.encrypted_data {
-            body.insert("encryptedData".into(), data.clone().into());
-        }
-        if let Some(raw) = &args.raw_data {
-            body.insert("rawData".into(), raw.clone().into());
-        }
+        let body = LoginByCodeArgs {
+            code: Some(code.clone()),
+            ..args.clone()
+        };
         Ok(HttpRequest {
             method: Method::Post,
             url: format!("{}{}", self.options.host, protocol::LOGIN_BY_CODE_PATH),
             headers: protocol::headers(&self.options, Transport::RestJson, None),
-            body: Some(serde_json::Value::Object(body).to_string()),
+            // Serialising strings cannot fail.
+            body: Some(serde_json::to_string(&body).unwrap_or_default()),
             timeout: self.options.timeout_ms,
         })
     }
@@ -400,7 +397,8 @@ impl Client {
         };
         let token = match serde_json::from_str::<UserKeys>(user.get()) {
             Ok(UserKeys {
-                token: Some(token), ..
+                token: Text(Some(token)),
+                ..
             }) if session::is_token_like(&token) => token,
             _ => return invalid("the login answer has no token"),
         };
@@ -421,13 +419,14 @@ impl Client {
         let Ok(keys) = serde_json::from_str::<UserKeys>(user.get()) else {
             return outcome;
         };
-        let same_user = match (&keys.id, current.user_id()) {
-            (Some(serde_json::Value::String(id)), Some(current_id)) => id == current_id,
+        let same_user = match (&keys.id.0, current.user_id()) {
+            (Some(id), Some(current_id)) => id == current_id,
             _ => false,
         };
         if same_user {
             let token = keys
                 .token
+                .0
                 .filter(|t| session::is_token_like(t))
                 .unwrap_or_else(|| current.token().to_owned());
             outcome
@@ -440,7 +439,7 @@ impl Client {
     fn graphql(&self, document: &str, variables: String, token: Option<&str>) -> HttpRequest {
         let body = format!(
             "{{\"query\":{},\"variables\":{}}}",
-            json_string(document),
+            json::string(document),
             variables
         );
         HttpRequest {
@@ -454,15 +453,10 @@ impl Client {
 
     /// What `checkLoginStatus` answers without a token: GenAuth's "not logged in" status.
     fn not_logged_in_status(&self) -> String {
-        serde_json::json!({
-            "code": 2020,
-            "message": ErrorCode::NotLoggedIn.message(self.options.lang),
-            "status": false,
-            "exp": null,
-            "iat": null,
-            "data": null,
-        })
-        .to_string()
+        format!(
+            "{{\"code\":2020,\"message\":{},\"status\":false,\"exp\":null,\"iat\":null,\"data\":null}}",
+            json::string(ErrorCode::NotLoggedIn.message(self.options.lang))
+        )
     }
 
     fn write_session(&self, session: &Session) -> StorageWrite {
@@ -498,10 +492,4 @@ fn transport_error(failure: TransportFailure, detail: &str, lang: crate::options
         .take(200)
         .collect();
     Error::with_detail(code, lang, detail.trim())
-}
-
-/// A string as JSON text.
-fn json_string(text: &str) -> String {
-    // Serialising a `str` cannot fail.
-    serde_json::to_string(text).unwrap_or_default()
 }

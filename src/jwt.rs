@@ -6,6 +6,8 @@
 
 use serde::Deserialize;
 
+use crate::json::{Id, Number, Text};
+
 /// The claims the SDK uses.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Claims {
@@ -32,16 +34,21 @@ impl Claims {
 
 #[derive(Deserialize)]
 struct Payload {
-    sub: Option<serde_json::Value>,
-    exp: Option<f64>,
-    iat: Option<f64>,
-    aud: Option<serde_json::Value>,
+    #[serde(default)]
+    sub: Id,
+    #[serde(default)]
+    exp: Number,
+    #[serde(default)]
+    iat: Number,
+    #[serde(default)]
+    aud: Text,
     data: Option<PayloadData>,
 }
 
 #[derive(Deserialize)]
 struct PayloadData {
-    id: Option<serde_json::Value>,
+    #[serde(default)]
+    id: Id,
 }
 
 /// Decodes the payload of `token`. `None` when it is not a JWT with a JSON object payload.
@@ -51,30 +58,15 @@ pub fn decode(token: &str) -> Option<Claims> {
     if parts.next().is_some() {
         return None;
     }
-    let bytes = base64url_decode(payload)?;
-    let payload: Payload = serde_json::from_slice(&bytes).ok()?;
-    let user_id = payload
-        .sub
-        .as_ref()
-        .and_then(id_string)
-        .or_else(|| payload.data.as_ref()?.id.as_ref().and_then(id_string));
+    let text = String::from_utf8(base64url_decode(payload)?).ok()?;
+    let payload: Payload = serde_json::from_str(&text).ok()?;
+    let user_id = payload.sub.0.or_else(|| payload.data?.id.0);
     Some(Claims {
         user_id,
-        exp: payload.exp.and_then(seconds),
-        iat: payload.iat.and_then(seconds),
-        aud: match payload.aud {
-            Some(serde_json::Value::String(aud)) => Some(aud),
-            _ => None,
-        },
+        exp: payload.exp.0.and_then(seconds),
+        iat: payload.iat.0.and_then(seconds),
+        aud: payload.aud.0,
     })
-}
-
-fn id_string(value: &serde_json::Value) -> Option<String> {
-    match value {
-        serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
 }
 
 fn seconds(value: f64) -> Option<i64> {

@@ -25,6 +25,7 @@
 pub mod client;
 pub mod error;
 pub mod http;
+pub mod json;
 pub mod jwt;
 pub mod options;
 pub mod protocol;

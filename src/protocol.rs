@@ -8,11 +8,13 @@
 //! - The HTTP status is not part of the protocol (the v4 SDK ignores it); it only matters
 //!   when the body is not GenAuth's: a 5xx then reads as a server error.
 
+use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::error::{Error, ErrorCode};
 use crate::http::HttpResponse;
+use crate::json::{self, Code, Text};
 use crate::options::{ClientOptions, Lang};
 
 /// Sent as `x-authing-sdk-version`: the `wxapp:` family of `authing-wxapp-sdk`, with this
@@ -171,12 +173,14 @@ pub fn encode_query_value(value: &str) -> String {
 
 #[derive(Deserialize)]
 struct Envelope<'a> {
-    code: Option<serde_json::Value>,
-    #[serde(rename = "statusCode")]
-    status_code: Option<serde_json::Value>,
-    #[serde(rename = "apiCode")]
-    api_code: Option<serde_json::Value>,
-    message: Option<serde_json::Value>,
+    #[serde(default)]
+    code: Code,
+    #[serde(default, rename = "statusCode")]
+    status_code: Code,
+    #[serde(default, rename = "apiCode")]
+    api_code: Code,
+    #[serde(default)]
+    message: Text,
     #[serde(borrow)]
     data: Option<&'a RawValue>,
 }
@@ -191,20 +195,11 @@ pub fn parse_rest<'a>(
         Ok(envelope) => envelope,
         Err(_) => return Err(not_genauth(response, lang)),
     };
-    let code = envelope
-        .code
-        .as_ref()
-        .and_then(as_code)
-        .or_else(|| envelope.status_code.as_ref().and_then(as_code));
-    match code {
+    match envelope.code.0.or(envelope.status_code.0) {
         Some(200) => Ok(envelope.data.filter(|raw| raw.get() != "null")),
         Some(code) => {
-            let code = envelope.api_code.as_ref().and_then(as_code).unwrap_or(code);
-            Err(Error::from_server(
-                code,
-                &text_of(envelope.message.as_ref()),
-                lang,
-            ))
+            let code = envelope.api_code.0.unwrap_or(code);
+            Err(Error::from_server(code, &short(envelope.message), lang))
         }
         None => Err(not_genauth(response, lang)),
     }
@@ -219,13 +214,82 @@ struct GraphqlBody<'a> {
 
 #[derive(Deserialize)]
 struct GraphqlError {
-    message: Option<serde_json::Value>,
+    #[serde(default)]
+    message: ErrorMessage,
 }
 
-#[derive(Deserialize)]
-struct GraphqlErrorDetail {
-    code: Option<serde_json::Value>,
-    message: Option<serde_json::Value>,
+/// `errors[i].message`: GenAuth puts `{code, message, data}` there; plain GraphQL a string.
+#[derive(Default)]
+enum ErrorMessage {
+    Detail {
+        code: Code,
+        message: Text,
+    },
+    Plain(String),
+    #[default]
+    Other,
+}
+
+impl<'de> Deserialize<'de> for ErrorMessage {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<ErrorMessage, D::Error> {
+        struct MessageVisitor;
+
+        impl<'de> Visitor<'de> for MessageVisitor {
+            type Value = ErrorMessage;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a GraphQL error message")
+            }
+
+            fn visit_str<E>(self, v: &str) -> Result<ErrorMessage, E> {
+                Ok(ErrorMessage::Plain(v.to_owned()))
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ErrorMessage, A::Error> {
+                let (mut code, mut message) = (Code::default(), Text::default());
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    match key.as_ref() {
+                        "code" => code = map.next_value()?,
+                        "message" => message = map.next_value()?,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ErrorMessage::Detail { code, message })
+            }
+
+            fn visit_unit<E>(self) -> Result<ErrorMessage, E> {
+                Ok(ErrorMessage::Other)
+            }
+
+            fn visit_bool<E>(self, _: bool) -> Result<ErrorMessage, E> {
+                Ok(ErrorMessage::Other)
+            }
+
+            fn visit_i64<E>(self, _: i64) -> Result<ErrorMessage, E> {
+                Ok(ErrorMessage::Other)
+            }
+
+            fn visit_u64<E>(self, _: u64) -> Result<ErrorMessage, E> {
+                Ok(ErrorMessage::Other)
+            }
+
+            fn visit_f64<E>(self, _: f64) -> Result<ErrorMessage, E> {
+                Ok(ErrorMessage::Other)
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<ErrorMessage, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(ErrorMessage::Other)
+            }
+        }
+
+        d.deserialize_any(MessageVisitor)
+    }
 }
 
 /// Reads a GraphQL answer and returns the JSON text of `data.<field>` (`None` if `null`).
@@ -238,40 +302,36 @@ pub fn parse_graphql<'a>(
         Ok(body) => body,
         Err(_) => return Err(not_genauth(response, lang)),
     };
-    if let Some(first) = body.errors.as_ref().and_then(|errors| errors.first()) {
-        return Err(graphql_error(first, lang));
+    if let Some(first) = body.errors.and_then(|errors| errors.into_iter().next()) {
+        return Err(graphql_error(first.message, lang));
     }
     let data = match body.data {
         Some(data) => data,
         None => return Err(not_genauth(response, lang)),
     };
-    let fields: std::collections::HashMap<&str, &'a RawValue> =
-        serde_json::from_str(data.get()).map_err(|_| not_genauth(response, lang))?;
-    match fields.get(field) {
-        Some(raw) if raw.get() == "null" => Ok(None),
-        Some(raw) => Ok(Some(raw)),
-        None => Err(not_genauth(response, lang)),
+    match json::field(data.get(), field) {
+        Ok(Some(raw)) if raw.get() == "null" => Ok(None),
+        Ok(Some(raw)) => Ok(Some(raw)),
+        Ok(None) | Err(_) => Err(not_genauth(response, lang)),
     }
 }
 
-fn graphql_error(error: &GraphqlError, lang: Lang) -> Error {
-    match &error.message {
+fn graphql_error(message: ErrorMessage, lang: Lang) -> Error {
+    match message {
         // GenAuth: {"message": {"code": 2020, "message": "...", "data": null}}
-        Some(detail @ serde_json::Value::Object(_)) => {
-            match serde_json::from_value::<GraphqlErrorDetail>(detail.clone()) {
-                Ok(GraphqlErrorDetail { code, message }) => match code.as_ref().and_then(as_code) {
-                    Some(code) => Error::from_server(code, &text_of(message.as_ref()), lang),
-                    None => Error::with_detail(
-                        ErrorCode::ServerRejected,
-                        lang,
-                        &text_of(message.as_ref()),
-                    ),
-                },
-                Err(_) => Error::new(ErrorCode::ServerRejected, lang),
-            }
-        }
+        ErrorMessage::Detail {
+            code: Code(Some(code)),
+            message,
+        } => Error::from_server(code, &short(message), lang),
+        ErrorMessage::Detail {
+            code: Code(None),
+            message,
+        } => Error::with_detail(ErrorCode::ServerRejected, lang, &short(message)),
         // A plain GraphQL error: {"message": "..."}
-        other => Error::with_detail(ErrorCode::ServerRejected, lang, &text_of(other.as_ref())),
+        ErrorMessage::Plain(text) => {
+            Error::with_detail(ErrorCode::ServerRejected, lang, &short(Text(Some(text))))
+        }
+        ErrorMessage::Other => Error::new(ErrorCode::ServerRejected, lang),
     }
 }
 
@@ -285,19 +345,11 @@ fn not_genauth(response: HttpResponse<'_>, lang: Lang) -> Error {
     }
 }
 
-fn as_code(value: &serde_json::Value) -> Option<i64> {
-    match value {
-        serde_json::Value::Number(n) => n.as_i64(),
-        serde_json::Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
-fn text_of(value: Option<&serde_json::Value>) -> String {
-    match value {
-        Some(serde_json::Value::String(s)) => s.chars().take(300).collect(),
-        _ => String::new(),
-    }
+/// A server message, cut to a length that fits an error message.
+fn short(text: Text) -> String {
+    text.0
+        .map(|s| s.chars().take(300).collect())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
+use crate::json::{Id, Text};
 use crate::jwt::{self, Claims};
 
 /// Where `authing-wxapp-sdk` stores the token (a plain string).
@@ -46,8 +47,10 @@ struct Record<'a> {
 /// The two fields of a user object the SDK needs.
 #[derive(Deserialize)]
 pub(crate) struct UserKeys {
-    pub id: Option<serde_json::Value>,
-    pub token: Option<String>,
+    #[serde(default)]
+    pub id: Id,
+    #[serde(default)]
+    pub token: Text,
 }
 
 impl Session {
@@ -57,11 +60,7 @@ impl Session {
         let user_id = user
             .as_deref()
             .and_then(|raw| serde_json::from_str::<UserKeys>(raw.get()).ok())
-            .and_then(|keys| match keys.id {
-                Some(serde_json::Value::String(id)) if !id.is_empty() => Some(id),
-                Some(serde_json::Value::Number(n)) => Some(n.to_string()),
-                _ => None,
-            })
+            .and_then(|keys| keys.id.0)
             .or_else(|| claims.user_id.clone());
         Session {
             token,
@@ -112,7 +111,8 @@ impl Session {
             None => {
                 serde_json::from_str::<UserKeys>(user.as_deref()?.get())
                     .ok()?
-                    .token?
+                    .token
+                    .0?
             }
         };
         if !is_token_like(&token) {

@@ -2,13 +2,16 @@
 //!
 //! Calls are few and coarse, because on iOS WeChat runs wasm without a JIT and every
 //! crossing costs: the shim calls `prepare` once before a request and `complete` once after
-//! it. Structured values (options, arguments, request descriptors, outcomes, errors) cross
-//! through serde-wasm-bindgen; result values cross as JSON text (they are the server's own
-//! JSON, which `JSON.parse` turns into objects faster than property-by-property building).
+//! it. Structured values cross as JSON text, the way gloo-utils' `JsValueSerdeExt` moves
+//! serde values: the shim's `JSON.stringify` / `JSON.parse` are native and fast even without
+//! a JIT, where building objects property by property from wasm would cross the boundary
+//! once per property. Results are the server's own JSON, passed through untouched.
 //!
-//! Every outcome has the same shape in JavaScript:
-//! `{ request?: {method, url, header, data?, timeout}, ok?: boolean, value?: string,
-//!    error?: {code, message, serverCode?}, store?: [{key, value: string | null}] }`.
+//! Every call returns one JSON object:
+//! `{"request": {method, url, header, data?, timeout}}` (send it, then `complete`), or
+//! `{"ok": true, "value": <any>, "store"?: [...]}`, or
+//! `{"ok": false, "error": {code, message, serverCode?}, "store"?: [...]}`,
+//! where `store` lists `{key, value}` writes to make (`value: null` removes the key).
 
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -17,7 +20,7 @@ use crate::client::{
     Client, LoginByCodeArgs, OpKind, Operation, Outcome, Reply, Step, StorageWrite,
 };
 use crate::error::{Error, ErrorCode};
-use crate::http::{HttpRequest, HttpResponse, TransportFailure};
+use crate::http::{HttpResponse, TransportFailure};
 use crate::options::{ClientOptions, Lang, RawOptions};
 
 /// The core of one `AuthenticationClient`.
@@ -41,20 +44,6 @@ struct JsWrite<'a> {
     value: Option<&'a str>,
 }
 
-#[derive(Serialize, Default)]
-struct JsOutcome<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    request: Option<&'a HttpRequest>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    ok: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    value: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<JsError<'a>>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    store: Vec<JsWrite<'a>>,
-}
-
 /// `checkLoginStatus`'s argument.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -62,157 +51,125 @@ struct TokenArg {
     token: Option<String>,
 }
 
-fn to_js<T: Serialize>(value: &T) -> JsValue {
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    // Only strings, numbers, booleans, options, sequences and string-keyed maps are
-    // serialised, which json_compatible always accepts; the fallback is never taken.
-    value.serialize(&serializer).unwrap_or(JsValue::NULL)
+/// JSON text of a value made of strings, numbers, options and sequences.
+fn to_json<T: Serialize>(value: &T) -> String {
+    // Such values always serialise; the fallback is never taken.
+    serde_json::to_string(value).unwrap_or_default()
 }
 
-fn error_to_js(error: &Error) -> JsValue {
-    to_js(&JsOutcome {
-        ok: Some(false),
-        error: Some(js_error(error)),
-        ..JsOutcome::default()
+fn error_json(error: &Error) -> String {
+    outcome_json(&Outcome {
+        result: Err(error.clone()),
+        writes: Vec::new(),
     })
 }
 
-fn js_error(error: &Error) -> JsError<'_> {
-    JsError {
-        code: error.code.as_str(),
-        message: &error.message,
-        server_code: error.server_code,
-    }
-}
-
-fn js_writes(writes: &[StorageWrite]) -> Vec<JsWrite<'_>> {
-    writes
-        .iter()
-        .map(|write| JsWrite {
-            key: &write.key,
-            value: write.value.as_deref(),
-        })
-        .collect()
-}
-
-fn outcome_to_js(outcome: &Outcome) -> JsValue {
-    let store = js_writes(&outcome.writes);
+fn outcome_json(outcome: &Outcome) -> String {
+    let mut out = String::with_capacity(256);
     match &outcome.result {
-        Ok(value) => to_js(&JsOutcome {
-            ok: Some(true),
-            value: Some(value),
-            store,
-            ..JsOutcome::default()
-        }),
-        Err(error) => to_js(&JsOutcome {
-            ok: Some(false),
-            error: Some(js_error(error)),
-            store,
-            ..JsOutcome::default()
-        }),
+        Ok(value) => {
+            out.push_str("{\"ok\":true,\"value\":");
+            // The core only produces valid JSON values (server JSON or its own).
+            out.push_str(value);
+        }
+        Err(error) => {
+            out.push_str("{\"ok\":false,\"error\":");
+            out.push_str(&to_json(&JsError {
+                code: error.code.as_str(),
+                message: &error.message,
+                server_code: error.server_code,
+            }));
+        }
     }
+    if !outcome.writes.is_empty() {
+        let writes: Vec<JsWrite<'_>> = outcome.writes.iter().map(js_write).collect();
+        out.push_str(",\"store\":");
+        out.push_str(&to_json(&writes));
+    }
+    out.push('}');
+    out
 }
 
-/// Reads a JavaScript object into `T`, rejecting keys `T` does not know.
-///
-/// serde-wasm-bindgen reads structs field by field and never sees extra keys, so the value
-/// goes through a JSON map first, where `deny_unknown_fields` applies.
-fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue) -> Result<T, String> {
-    let json: serde_json::Value =
-        serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())?;
-    serde_json::from_value(json).map_err(|e| e.to_string())
-}
-
-/// Reads a method's argument object, or reports which argument is wrong.
-fn args_from_js<T: for<'de> Deserialize<'de>>(
-    value: JsValue,
-    lang: Lang,
-    what: &str,
-) -> Result<T, Error> {
-    from_js(value)
-        .map_err(|e| Error::with_detail(ErrorCode::InvalidArgument, lang, &format!("{what}: {e}")))
+fn js_write(write: &StorageWrite) -> JsWrite<'_> {
+    JsWrite {
+        key: &write.key,
+        value: write.value.as_deref(),
+    }
 }
 
 #[wasm_bindgen]
 impl Core {
-    /// Validates the options. Throws `{ok: false, error: {code: "INVALID_OPTIONS", message}}`.
+    /// Validates the options (JSON text of the options object). Throws the JSON text of
+    /// `{ok: false, error: {code: "INVALID_OPTIONS", message}}`.
     #[wasm_bindgen(constructor)]
-    pub fn new(options: JsValue) -> Result<Core, JsValue> {
-        let raw: RawOptions = from_js(options).map_err(|e| {
-            error_to_js(&Error::with_detail(
+    pub fn new(options: &str) -> Result<Core, String> {
+        let raw: RawOptions = serde_json::from_str(options).map_err(|e| {
+            error_json(&Error::with_detail(
                 ErrorCode::InvalidOptions,
                 Lang::default(),
-                &e,
+                &e.to_string(),
             ))
         })?;
-        let options = ClientOptions::from_raw(raw).map_err(|e| error_to_js(&e))?;
+        let options = ClientOptions::from_raw(raw).map_err(|e| error_json(&e))?;
         Ok(Core {
             client: Client::new(options),
         })
     }
 
-    /// The storage keys to read at start (session record, legacy token, legacy user); the
-    /// first is also read before every call.
+    /// The storage keys to read at start, as a JSON array (session record, legacy token,
+    /// legacy user); the first is also read before every call.
     #[wasm_bindgen(js_name = storageKeys)]
-    pub fn storage_keys(&self) -> Vec<String> {
-        self.client
-            .storage_keys()
-            .iter()
-            .map(|k| (*k).to_owned())
-            .collect()
+    pub fn storage_keys(&self) -> String {
+        to_json(&self.client.storage_keys())
     }
 
-    /// The request timeout in milliseconds.
-    #[wasm_bindgen(getter)]
-    pub fn timeout(&self) -> u32 {
-        self.client.options().timeout_ms
-    }
-
-    /// Start-up: returns `{ok: true, value: "null", store}` with the writes to make.
+    /// Start-up, given the stored values of the three keys: returns the writes to make.
     pub fn start(
         &self,
         stored: Option<String>,
         legacy_token: Option<String>,
         legacy_user: Option<String>,
         now: f64,
-    ) -> JsValue {
+    ) -> String {
         let writes = self.client.start(
             stored.as_deref(),
             legacy_token.as_deref(),
             legacy_user.as_deref(),
             now,
         );
-        outcome_to_js(&Outcome {
+        outcome_json(&Outcome {
             result: Ok("null".to_owned()),
             writes,
         })
     }
 
-    /// Begins operation `op` (a method name) with its arguments object. Returns
-    /// `{request}` to send, or a finished outcome.
-    pub fn prepare(&self, op: &str, args: JsValue, stored: Option<String>) -> JsValue {
+    /// Begins operation `op` (a method name) with its arguments (JSON text, if any) and the
+    /// stored session text. Returns a request to send, or a finished outcome.
+    pub fn prepare(&self, op: &str, args: Option<String>, stored: Option<String>) -> String {
         let lang = self.client.options().lang;
-        let operation = match parse_operation(op, args, lang) {
+        let operation = match parse_operation(op, args.as_deref(), lang) {
             Ok(operation) => operation,
-            Err(error) => return error_to_js(&error),
+            Err(error) => return error_json(&error),
         };
         match self.client.prepare(&operation, stored.as_deref()) {
-            Step::Send(request) => to_js(&JsOutcome {
-                request: Some(&request),
-                ..JsOutcome::default()
-            }),
-            Step::Done(outcome) => outcome_to_js(&outcome),
+            Step::Send(request) => format!("{{\"request\":{}}}", to_json(&request)),
+            Step::Done(outcome) => outcome_json(&outcome),
         }
     }
 
-    /// Finishes operation `op` with the HTTP answer (`status`, `body` text).
-    pub fn complete(&self, op: &str, stored: Option<String>, status: u16, body: &str) -> JsValue {
-        self.finish(op, stored, Reply::Http(HttpResponse { status, body }))
+    /// Finishes operation `op` with the HTTP answer (`status`, `body` text), given the stored
+    /// session text as it is now.
+    pub fn complete(&self, op: &str, stored: Option<String>, status: u16, body: &str) -> String {
+        self.finish(
+            op,
+            stored.as_deref(),
+            Reply::Http(HttpResponse { status, body }),
+        )
     }
 
     /// Finishes operation `op` whose request got no answer: `kind` is `"timeout"` or
     /// `"network"`, `detail` the host's message.
-    pub fn failed(&self, op: &str, kind: &str, detail: &str) -> JsValue {
+    pub fn failed(&self, op: &str, kind: &str, detail: &str) -> String {
         let failure = if kind == "timeout" {
             TransportFailure::Timeout
         } else {
@@ -224,19 +181,19 @@ impl Core {
     /// The error for a failure of the host's own (`kind`: `"wxLogin"` or `"storage"`), in
     /// the client's language, with the host's detail.
     #[wasm_bindgen(js_name = hostFailure)]
-    pub fn host_failure(&self, kind: &str, detail: &str) -> JsValue {
+    pub fn host_failure(&self, kind: &str, detail: &str) -> String {
         let code = if kind == "storage" {
             ErrorCode::StorageFailed
         } else {
             ErrorCode::WxLoginFailed
         };
-        error_to_js(&self.client.host_failure(code, detail))
+        error_json(&self.client.host_failure(code, detail))
     }
 
-    fn finish(&self, op: &str, stored: Option<String>, reply: Reply<'_>) -> JsValue {
+    fn finish(&self, op: &str, stored: Option<&str>, reply: Reply<'_>) -> String {
         match OpKind::from_name(op) {
-            Some(kind) => outcome_to_js(&self.client.complete(kind, stored.as_deref(), reply)),
-            None => error_to_js(&unknown_op(op, self.client.options().lang)),
+            Some(kind) => outcome_json(&self.client.complete(kind, stored, reply)),
+            None => error_json(&unknown_op(op, self.client.options().lang)),
         }
     }
 }
@@ -249,18 +206,29 @@ fn unknown_op(op: &str, lang: Lang) -> Error {
     )
 }
 
-fn parse_operation(op: &str, args: JsValue, lang: Lang) -> Result<Operation, Error> {
+/// Reads a method's argument object (JSON text), or reports what is wrong with it.
+fn args_from_json<T: for<'de> Deserialize<'de>>(
+    args: &str,
+    lang: Lang,
+    what: &str,
+) -> Result<T, Error> {
+    serde_json::from_str(args)
+        .map_err(|e| Error::with_detail(ErrorCode::InvalidArgument, lang, &format!("{what}: {e}")))
+}
+
+fn parse_operation(op: &str, args: Option<&str>, lang: Lang) -> Result<Operation, Error> {
     let kind = OpKind::from_name(op).ok_or_else(|| unknown_op(op, lang))?;
     Ok(match kind {
-        OpKind::LoginByCode => {
-            Operation::LoginByCode(args_from_js::<LoginByCodeArgs>(args, lang, "loginByCode")?)
-        }
+        OpKind::LoginByCode => Operation::LoginByCode(args_from_json::<LoginByCodeArgs>(
+            args.unwrap_or("{}"),
+            lang,
+            "loginByCode",
+        )?),
         OpKind::GetCurrentUser => Operation::GetCurrentUser,
         OpKind::CheckLoginStatus => {
-            let arg: TokenArg = if args.is_undefined() || args.is_null() {
-                TokenArg { token: None }
-            } else {
-                args_from_js(args, lang, "checkLoginStatus")?
+            let arg: TokenArg = match args {
+                None => TokenArg { token: None },
+                Some(args) => args_from_json(args, lang, "checkLoginStatus")?,
             };
             Operation::CheckLoginStatus { token: arg.token }
         }

@@ -1,35 +1,18 @@
-//! Boundary tests (`wasm-pack test --node`): the shapes JavaScript sees from `Core`.
+//! Boundary tests (`wasm-pack test --node`): what JavaScript receives from `Core`.
+//!
+//! Every call answers JSON text; these tests read it the way the shim does.
 #![cfg(target_arch = "wasm32")]
 
 use genauth_wxapp_sdk::wasm::Core;
-use js_sys::{Array, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
+use serde_json::{json, Value};
 use wasm_bindgen_test::wasm_bindgen_test;
 
-fn js(value: serde_json::Value) -> JsValue {
-    use serde::Serialize;
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap()
-}
-
-fn get(value: &JsValue, path: &str) -> JsValue {
-    path.split('.').fold(value.clone(), |v, key| {
-        Reflect::get(&v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-    })
-}
-
-fn text(value: &JsValue, path: &str) -> String {
-    get(value, path)
-        .as_string()
-        .unwrap_or_else(|| panic!("{path} is not a string"))
+fn parse(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
 }
 
 fn core() -> Core {
-    Core::new(js(
-        serde_json::json!({"appId": "app1", "host": "http://127.0.0.1:8080"}),
-    ))
-    .unwrap()
+    Core::new(r#"{"appId":"app1","host":"http://127.0.0.1:8080"}"#).unwrap()
 }
 
 const TOKEN: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSIsImV4cCI6MjAwMDAwMDAwMH0.sig";
@@ -41,171 +24,154 @@ fn login_body() -> String {
 #[wasm_bindgen_test]
 fn invalid_options_throw_a_coded_error() {
     for (options, detail) in [
-        (serde_json::json!({}), "appId is required"),
+        ("{}", "appId is required"),
+        (r#"{"appId":"a","appid":"b"}"#, "unknown field `appid`"),
         (
-            serde_json::json!({"appId": "a", "appid": "b"}),
-            "unknown field `appid`",
-        ),
-        (
-            serde_json::json!({"appId": "a", "host": "http://example.com"}),
+            r#"{"appId":"a","host":"http://example.com"}"#,
             "host must use https",
         ),
-        (serde_json::json!({"appId": 5}), "invalid type"),
+        (r#"{"appId":5}"#, "invalid type"),
+        (r#""app1""#, "invalid type"),
+        ("not json", "expected"),
     ] {
-        let thrown = Core::new(js(options)).expect_err("rejected");
-        assert_eq!(get(&thrown, "ok"), JsValue::FALSE);
-        assert_eq!(text(&thrown, "error.code"), "INVALID_OPTIONS");
-        let message = text(&thrown, "error.message");
+        let thrown = parse(&Core::new(options).expect_err("rejected"));
+        assert_eq!(thrown["ok"], false);
+        assert_eq!(thrown["error"]["code"], "INVALID_OPTIONS");
+        let message = thrown["error"]["message"].as_str().unwrap();
         assert!(message.contains(detail), "{message}");
-        assert!(get(&thrown, "error.serverCode").is_undefined());
+        assert!(thrown["error"].get("serverCode").is_none());
     }
-    let thrown =
-        Core::new(JsValue::from_str("app1")).expect_err("a string is not an options object");
-    assert_eq!(text(&thrown, "error.code"), "INVALID_OPTIONS");
 }
 
 #[wasm_bindgen_test]
-fn storage_keys_and_timeout() {
-    let core = core();
+fn storage_keys() {
     assert_eq!(
-        core.storage_keys(),
-        ["genauth:app1:session", "_authing_token", "_authing_user"]
+        parse(&core().storage_keys()),
+        json!(["genauth:app1:session", "_authing_token", "_authing_user"])
     );
-    assert_eq!(core.timeout(), 10_000);
 }
 
 #[wasm_bindgen_test]
 fn prepare_returns_a_wx_request_descriptor() {
-    let step = core().prepare("loginByCode", js(serde_json::json!({"code": "c1"})), None);
-    assert!(get(&step, "ok").is_undefined());
-    assert_eq!(text(&step, "request.method"), "POST");
+    let step = parse(&core().prepare("loginByCode", Some(r#"{"code":"c1"}"#.into()), None));
+    assert!(step.get("ok").is_none());
+    let request = &step["request"];
+    assert_eq!(request["method"], "POST");
     assert_eq!(
-        text(&step, "request.url"),
+        request["url"],
         "http://127.0.0.1:8080/connections/social/wechat-miniprogram/auth"
     );
-    assert_eq!(text(&step, "request.header.x-authing-app-id"), "app1");
-    assert_eq!(text(&step, "request.data"), r#"{"code":"c1"}"#);
-    assert_eq!(get(&step, "request.timeout").as_f64(), Some(10_000.0));
-    // A plain object, not a Map: wx.request reads `header` as an object.
-    assert!(get(&step, "request.header").is_instance_of::<js_sys::Object>());
-    assert!(!get(&step, "request.header").is_instance_of::<js_sys::Map>());
+    assert_eq!(request["header"]["x-authing-app-id"], "app1");
+    assert_eq!(request["data"], r#"{"code":"c1"}"#);
+    assert_eq!(request["timeout"], 10_000);
 }
 
 #[wasm_bindgen_test]
-fn complete_returns_the_value_as_json_and_the_writes() {
-    let outcome = core().complete("loginByCode", None, 200, &login_body());
-    assert_eq!(get(&outcome, "ok"), JsValue::TRUE);
-    assert_eq!(
-        text(&outcome, "value"),
-        format!(r#"{{"id":"u1","token":"{TOKEN}"}}"#)
-    );
-    let store: Array = get(&outcome, "store").dyn_into().unwrap();
-    assert_eq!(store.length(), 1);
-    assert_eq!(text(&store.get(0), "key"), "genauth:app1:session");
-    assert!(text(&store.get(0), "value").starts_with(r#"{"v":1,"token":""#));
+fn complete_returns_the_value_and_the_writes() {
+    let outcome = parse(&core().complete("loginByCode", None, 200, &login_body()));
+    assert_eq!(outcome["ok"], true);
+    assert_eq!(outcome["value"], json!({"id": "u1", "token": TOKEN}));
+    let store = outcome["store"].as_array().unwrap();
+    assert_eq!(store.len(), 1);
+    assert_eq!(store[0]["key"], "genauth:app1:session");
+    assert!(store[0]["value"]
+        .as_str()
+        .unwrap()
+        .starts_with(r#"{"v":1,"token":""#));
 }
 
 #[wasm_bindgen_test]
 fn server_errors_carry_code_and_server_code() {
-    let outcome = core().complete(
+    let outcome = parse(&core().complete(
         "loginByCode",
         None,
         200,
         r#"{"code":40163,"message":"code been used","data":null}"#,
-    );
-    assert_eq!(get(&outcome, "ok"), JsValue::FALSE);
-    assert_eq!(text(&outcome, "error.code"), "WX_CODE_USED");
-    assert_eq!(get(&outcome, "error.serverCode").as_f64(), Some(40163.0));
-    assert!(text(&outcome, "error.message").contains("code been used"));
-    assert!(get(&outcome, "store").is_undefined());
+    ));
+    assert_eq!(outcome["ok"], false);
+    assert_eq!(outcome["error"]["code"], "WX_CODE_USED");
+    assert_eq!(outcome["error"]["serverCode"], 40163);
+    assert!(outcome["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("code been used"));
+    assert!(outcome.get("store").is_none());
 }
 
 #[wasm_bindgen_test]
 fn removals_cross_as_null() {
-    let core = core();
     let stored = format!(r#"{{"v":1,"token":"{TOKEN}","user":null}}"#);
-    let outcome = core.complete("logout", Some(stored), 200, r#"{"code":200}"#);
-    let store: Array = get(&outcome, "store").dyn_into().unwrap();
-    assert_eq!(store.length(), 3);
-    for i in 0..3 {
-        assert!(get(&store.get(i), "value").is_null());
-    }
+    let outcome = parse(&core().complete("logout", Some(stored), 200, r#"{"code":200}"#));
+    let store = outcome["store"].as_array().unwrap();
+    assert_eq!(store.len(), 3);
+    assert!(store.iter().all(|write| write["value"].is_null()));
 }
 
 #[wasm_bindgen_test]
 fn host_failures() {
     let core = core();
     for (kind, code) in [("timeout", "TIMEOUT"), ("network", "NETWORK_ERROR")] {
-        let outcome = core.failed("getCurrentUser", kind, "request:fail x");
-        assert_eq!(text(&outcome, "error.code"), code);
-        assert!(text(&outcome, "error.message").ends_with("request:fail x"));
+        let outcome = parse(&core.failed("getCurrentUser", kind, "request:fail x"));
+        assert_eq!(outcome["error"]["code"], code);
+        assert!(outcome["error"]["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("request:fail x"));
     }
-    assert_eq!(
-        text(
-            &core.host_failure("storage", "setStorageSync:fail"),
-            "error.code"
-        ),
-        "STORAGE_FAILED"
-    );
-    assert_eq!(
-        text(&core.host_failure("wxLogin", "login:fail"), "error.code"),
-        "WX_LOGIN_FAILED"
-    );
+    let storage = parse(&core.host_failure("storage", "setStorageSync:fail"));
+    assert_eq!(storage["error"]["code"], "STORAGE_FAILED");
+    let login = parse(&core.host_failure("wxLogin", "login:fail"));
+    assert_eq!(login["error"]["code"], "WX_LOGIN_FAILED");
 }
 
 #[wasm_bindgen_test]
 fn bad_arguments_and_operations() {
     let core = core();
     let cases = [
+        ("loginByCode", r#"{"code":5}"#, "invalid type"),
         (
             "loginByCode",
-            serde_json::json!({"code": 5}),
-            "invalid type",
-        ),
-        (
-            "loginByCode",
-            serde_json::json!({"code": "c", "ivv": "x"}),
+            r#"{"code":"c","ivv":"x"}"#,
             "unknown field `ivv`",
         ),
-        (
-            "checkLoginStatus",
-            serde_json::json!({"token": 1}),
-            "invalid type",
-        ),
-        (
-            "deleteEverything",
-            serde_json::json!({}),
-            "unknown operation",
-        ),
+        ("loginByCode", r#""iv""#, "invalid type"),
+        ("checkLoginStatus", r#"{"token":1}"#, "invalid type"),
+        ("deleteEverything", "{}", "unknown operation"),
     ];
     for (op, args, detail) in cases {
-        let outcome = core.prepare(op, js(args), None);
-        assert_eq!(text(&outcome, "error.code"), "INVALID_ARGUMENT", "{op}");
-        assert!(text(&outcome, "error.message").contains(detail), "{op}");
+        let outcome = parse(&core.prepare(op, Some(args.into()), None));
+        assert_eq!(outcome["error"]["code"], "INVALID_ARGUMENT", "{op}");
+        assert!(
+            outcome["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains(detail),
+            "{op}"
+        );
     }
-    let outcome = core.complete("nope", None, 200, "{}");
-    assert_eq!(text(&outcome, "error.code"), "INVALID_ARGUMENT");
+    let outcome = parse(&core.complete("nope", None, 200, "{}"));
+    assert_eq!(outcome["error"]["code"], "INVALID_ARGUMENT");
 }
 
 #[wasm_bindgen_test]
 fn local_answers() {
     let core = core();
-    let token = core.prepare("getToken", JsValue::UNDEFINED, None);
-    assert_eq!(text(&token, "value"), "null");
-    let status = core.prepare("checkLoginStatus", JsValue::UNDEFINED, None);
-    assert!(text(&status, "value").contains(r#""status":false"#));
+    let token = parse(&core.prepare("getToken", None, None));
+    assert_eq!(token, json!({"ok": true, "value": null}));
+    let status = parse(&core.prepare("checkLoginStatus", None, None));
+    assert_eq!(status["value"]["status"], false);
+    assert_eq!(status["value"]["code"], 2020);
     let stored = format!(r#"{{"v":1,"token":"{TOKEN}","user":null}}"#);
-    let token = core.prepare("getToken", JsValue::UNDEFINED, Some(stored));
-    assert_eq!(text(&token, "value"), format!("\"{TOKEN}\""));
+    let token = parse(&core.prepare("getToken", None, Some(stored)));
+    assert_eq!(token["value"], TOKEN);
 }
 
 #[wasm_bindgen_test]
 fn start_adopts_and_reports_writes() {
     let core = core();
-    let outcome = core.start(None, Some(TOKEN.to_owned()), None, 1.8e12);
-    assert_eq!(get(&outcome, "ok"), JsValue::TRUE);
-    let store: Array = get(&outcome, "store").dyn_into().unwrap();
-    assert_eq!(text(&store.get(0), "key"), "genauth:app1:session");
-    let outcome = core.start(None, None, None, 1.8e12);
-    assert!(get(&outcome, "store").is_undefined());
+    let outcome = parse(&core.start(None, Some(TOKEN.to_owned()), None, 1.8e12));
+    assert_eq!(outcome["ok"], true);
+    assert_eq!(outcome["store"][0]["key"], "genauth:app1:session");
+    let outcome = parse(&core.start(None, None, None, 1.8e12));
+    assert!(outcome.get("store").is_none());
 }

@@ -1,0 +1,253 @@
+//! Small, forgiving JSON readers for the few values whose type servers vary on, and JSON
+//! text helpers.
+//!
+//! These replace `serde_json::Value` (whose parser, map and number formatting would cost the
+//! wasm tens of kilobytes): each reads one value of any type and keeps only what it wants,
+//! skipping the rest.
+
+use std::fmt;
+
+use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+
+/// An id that may arrive as a string or a number; anything else (or `""`) reads as `None`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Id(pub Option<String>);
+
+/// A numeric code that may arrive as a number or a numeric string; anything else is `None`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Code(pub Option<i64>);
+
+/// A text that should be a string; anything else reads as `None`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Text(pub Option<String>);
+
+/// A number of seconds that should be a number; anything else reads as `None`.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Number(pub Option<f64>);
+
+/// Reads one value of any JSON type and hands the scalars to `Scalar`.
+enum Scalar<'a> {
+    Str(&'a str),
+    Int(i64),
+    Float(f64),
+    Other,
+}
+
+struct ScalarVisitor<F>(F);
+
+impl<'de, T, F: FnOnce(Scalar<'_>) -> T> Visitor<'de> for ScalarVisitor<F> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<T, E> {
+        Ok((self.0)(Scalar::Str(v)))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<T, E> {
+        Ok((self.0)(Scalar::Int(v)))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<T, E> {
+        Ok((self.0)(match i64::try_from(v) {
+            Ok(v) => Scalar::Int(v),
+            Err(_) => Scalar::Other,
+        }))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<T, E> {
+        Ok((self.0)(Scalar::Float(v)))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<T, E> {
+        Ok((self.0)(Scalar::Other))
+    }
+
+    fn visit_unit<E>(self) -> Result<T, E> {
+        Ok((self.0)(Scalar::Other))
+    }
+
+    fn visit_none<E>(self) -> Result<T, E> {
+        Ok((self.0)(Scalar::Other))
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<T, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok((self.0)(Scalar::Other))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok((self.0)(Scalar::Other))
+    }
+}
+
+impl<'de> Deserialize<'de> for Id {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Id, D::Error> {
+        d.deserialize_any(ScalarVisitor(|s: Scalar<'_>| {
+            Id(match s {
+                Scalar::Str(v) if !v.is_empty() => Some(v.to_owned()),
+                Scalar::Int(v) => Some(v.to_string()),
+                _ => None,
+            })
+        }))
+    }
+}
+
+impl<'de> Deserialize<'de> for Code {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Code, D::Error> {
+        d.deserialize_any(ScalarVisitor(|s: Scalar<'_>| {
+            Code(match s {
+                Scalar::Int(v) => Some(v),
+                Scalar::Str(v) => v.trim().parse().ok(),
+                Scalar::Float(v) if v.fract() == 0.0 && v.abs() < 1e15 => Some(v as i64),
+                _ => None,
+            })
+        }))
+    }
+}
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Text, D::Error> {
+        d.deserialize_any(ScalarVisitor(|s: Scalar<'_>| {
+            Text(match s {
+                Scalar::Str(v) => Some(v.to_owned()),
+                _ => None,
+            })
+        }))
+    }
+}
+
+impl<'de> Deserialize<'de> for Number {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Number, D::Error> {
+        d.deserialize_any(ScalarVisitor(|s: Scalar<'_>| {
+            Number(match s {
+                // i64 → f64 may round, harmless for timestamps.
+                Scalar::Int(v) => Some(v as f64),
+                Scalar::Float(v) => Some(v),
+                _ => None,
+            })
+        }))
+    }
+}
+
+/// Finds the value of key `name` in a JSON object text without reading the others.
+/// `Ok(None)`: no such key; `Err`: not a JSON object.
+pub fn field<'a>(object: &'a str, name: &str) -> Result<Option<&'a RawValue>, serde_json::Error> {
+    struct FieldVisitor<'n>(&'n str);
+
+    impl<'de, 'n> Visitor<'de> for FieldVisitor<'n> {
+        type Value = Option<&'de RawValue>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut found = None;
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                if key == self.0 && found.is_none() {
+                    found = Some(map.next_value::<&'de RawValue>()?);
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(found)
+        }
+    }
+
+    let mut deserializer = serde_json::Deserializer::from_str(object);
+    let found = serde::Deserializer::deserialize_map(&mut deserializer, FieldVisitor(name))?;
+    deserializer.end()?;
+    Ok(found)
+}
+
+/// Whether `text` is one JSON object.
+pub fn is_object(text: &str) -> bool {
+    text.trim_start().starts_with('{') && serde_json::from_str::<IgnoredAny>(text).is_ok()
+}
+
+/// A string as JSON text.
+pub fn string(text: &str) -> String {
+    // Serialising a `str` cannot fail.
+    serde_json::to_string(text).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read<'a, T: Deserialize<'a>>(json: &'a str) -> T {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn ids() {
+        assert_eq!(read::<Id>(r#""u1""#), Id(Some("u1".into())));
+        assert_eq!(read::<Id>("42"), Id(Some("42".into())));
+        assert_eq!(read::<Id>(r#""""#), Id(None));
+        for other in [
+            "null",
+            "true",
+            "1.5",
+            "[1]",
+            r#"{"a":[1]}"#,
+            "18446744073709551615",
+        ] {
+            assert_eq!(read::<Id>(other), Id(None), "{other}");
+        }
+    }
+
+    #[test]
+    fn codes() {
+        assert_eq!(read::<Code>("200"), Code(Some(200)));
+        assert_eq!(read::<Code>(r#"" 2004 ""#), Code(Some(2004)));
+        assert_eq!(read::<Code>("-1"), Code(Some(-1)));
+        assert_eq!(read::<Code>("40029.0"), Code(Some(40029)));
+        for other in ["null", "1.5", r#""x""#, "{}", "[]", "1e300"] {
+            assert_eq!(read::<Code>(other), Code(None), "{other}");
+        }
+    }
+
+    #[test]
+    fn texts_and_numbers() {
+        assert_eq!(read::<Text>(r#""a\nb""#), Text(Some("a\nb".into())));
+        assert_eq!(read::<Text>(r#"{"code":1}"#), Text(None));
+        assert_eq!(read::<Number>("1700000000"), Number(Some(1.7e9)));
+        assert_eq!(read::<Number>("1.5"), Number(Some(1.5)));
+        assert_eq!(read::<Number>(r#""1""#), Number(None));
+    }
+
+    #[test]
+    fn fields() {
+        let text = r#"{"a":1,"user":{"id":"u"},"b":[1,{"user":2}],"user":3}"#;
+        assert_eq!(field(text, "user").unwrap().unwrap().get(), r#"{"id":"u"}"#);
+        assert!(field(text, "missing").unwrap().is_none());
+        assert_eq!(
+            field(r#"{"u\u0073er":null}"#, "user")
+                .unwrap()
+                .unwrap()
+                .get(),
+            "null"
+        );
+        for bad in ["[]", "1", "{", r#"{"a":1} x"#, ""] {
+            assert!(field(bad, "a").is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn objects_and_strings() {
+        assert!(is_object(r#" {"a":[1,2]}"#));
+        for bad in ["[1]", "\"{\"", "{", "{} {}", ""] {
+            assert!(!is_object(bad), "{bad}");
+        }
+        assert_eq!(string("a\"b\u{1}"), r#""a\"b\u0001""#);
+    }
+}
