@@ -1,0 +1,337 @@
+#!/usr/bin/env node
+'use strict';
+// One command that measures genauth-wxapp-sdk (this repository's pkg/) against
+// authing-wxapp-sdk 4.3.22-alpha.7 (npm): size after WeChat's "build npm", start-up, per-call
+// cost, memory, JS→wasm crossings, and (when tests/jsc/runner.js provides it) JavaScriptCore.
+//
+//   node bench/run.js        (from the repository root; see bench/README.md)
+//
+// Writes bench/results.json, bench/ratios.svg and BENCHMARKS.md. Times are reported, never
+// asserted. Exit status: 0 = done; 1 = our core.wasm.br did not survive packNpm intact (or a raw
+// .wasm was shipped); 2 = a measurement could not run (see its error).
+
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { execFileSync } = require('child_process');
+const common = require('./lib/common');
+const { makeFixtures } = require('./lib/fixtures');
+const report = require('./lib/report');
+
+const { BENCH_DIR, REPO_DIR, WORK_DIR, PKG_DIR, OURS, PEER, PEER_VERSION } = common;
+const COMMAND = 'node bench/run.js';
+
+// Sizes of the runs, chosen to keep the whole bench well under 5 minutes on 2 cores.
+const STARTUP_RUNS = 30; // fresh processes per SDK, shipped build
+const STARTUP_RUNS_NODE_MODULES = 15; // fresh processes per SDK, npm node_modules (information)
+const PERCALL_ROUNDS = 5;
+const PERCALL_BATCH_MS = 300;
+const MEMORY_CALLS = 100000;
+const JSC_ITERATIONS = { jit: 2000, noJit: 400 };
+const JSC_TIMEOUT_MS = 150000;
+
+const t0 = Date.now();
+function log(line) {
+  process.stderr.write('[bench ' + ((Date.now() - t0) / 1000).toFixed(1).padStart(5) + ' s] ' + line + '\n');
+}
+
+const errors = [];
+function failed(what, error) {
+  const message = String((error && (error.stderrText || error.message)) || error).trim();
+  errors.push({ what, message });
+  log(what + ' FAILED: ' + message.split('\n').slice(0, 12).join('\n    '));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dependencies: bench/node_modules only, installed when missing.
+
+function installed(name, version) {
+  try {
+    const pj = common.readJson(path.join(BENCH_DIR, 'node_modules', name, 'package.json'));
+    return version ? pj.version === version : true;
+  } catch (e) {
+    return false;
+  }
+}
+
+function ensureDependencies() {
+  const wanted = common.readJson(path.join(BENCH_DIR, 'package.json')).dependencies;
+  const missing = Object.keys(wanted).filter((name) => !installed(name, wanted[name]));
+  if (!missing.length) return;
+  const lock = fs.existsSync(path.join(BENCH_DIR, 'package-lock.json'));
+  const args = [lock ? 'ci' : 'install', '--prefix', BENCH_DIR, '--no-audit', '--no-fund'];
+  log('installing ' + missing.join(', ') + ' into bench/node_modules: npm ' + args.join(' '));
+  execFileSync('npm', args, { cwd: BENCH_DIR, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child processes
+
+const LIB = path.join(BENCH_DIR, 'lib');
+
+function runChild(script, args, nodeArgs) {
+  try {
+    const out = execFileSync(process.execPath, (nodeArgs || []).concat([path.join(LIB, script)], args), {
+      cwd: BENCH_DIR,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const lines = out.trim().split('\n');
+    return JSON.parse(lines[lines.length - 1]);
+  } catch (error) {
+    if (error.stderr) error.stderrText = String(error.stderr) + String(error.stdout || '');
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Machine
+
+function machine() {
+  let cpuModel = (os.cpus()[0] && os.cpus()[0].model) || 'unknown';
+  try {
+    const m = /^model name\s*:\s*(.+)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m) cpuModel = m[1].trim();
+  } catch (e) {
+    // Not Linux: os.cpus() it is.
+  }
+  return {
+    cpuModel,
+    cores: os.cpus().length,
+    node: process.version,
+    v8: process.versions.v8,
+    platform: os.platform() + '/' + os.arch(),
+    release: os.release(),
+    totalMemory: os.totalmem(),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measurements
+
+async function measureWeight() {
+  const { measureWeight: run } = require('./lib/weight');
+  return run(log);
+}
+
+function measureStartup(pairs, runs) {
+  const samples = { ours: [], peer: [] };
+  const fixtures = path.join(WORK_DIR, 'fixtures.json');
+  for (let i = 0; i < runs; i++) {
+    // Alternate which SDK goes first, so that drift in the machine affects both alike.
+    const order = i % 2 === 0 ? ['ours', 'peer'] : ['peer', 'ours'];
+    for (const name of order) samples[name].push(runChild('startup-child.js', [pairs[name], fixtures]));
+  }
+  const out = {};
+  for (const name of ['ours', 'peer']) {
+    const first = samples[name].map((x) => x.firstRequestMs);
+    out[name] = {
+      dir: path.relative(REPO_DIR, pairs[name]),
+      summary: common.summary(first),
+      requireMs: common.summary(samples[name].map((x) => x.requireMs)),
+      samples: samples[name],
+    };
+  }
+  return out;
+}
+
+function measurePerCall(dirs) {
+  const raw = runChild('percall-child.js', [dirs.ours, dirs.peer, path.join(WORK_DIR, 'fixtures.json'), String(PERCALL_ROUNDS), String(PERCALL_BATCH_MS)]);
+  const summary = {};
+  for (const [op, v] of Object.entries(raw.results)) {
+    const ours = common.percentile(v.rounds.ours.map((x) => x.perSec), 50);
+    const peer = common.percentile(v.rounds.peer.map((x) => x.perSec), 50);
+    summary[op] = {
+      n: v.n,
+      rounds: v.rounds.ours.length,
+      ours,
+      peer,
+      ratio: ours / peer,
+      oursMicrosPerCall: 1e6 / ours,
+      peerMicrosPerCall: 1e6 / peer,
+      requestsPerCall: { ours: v.rounds.ours[0].requests / v.n, peer: v.rounds.peer[0].requests / v.n },
+    };
+  }
+  return Object.assign({ summary }, raw);
+}
+
+function measureMemory(dirs) {
+  const fixtures = path.join(WORK_DIR, 'fixtures.json');
+  const out = {};
+  for (const name of ['ours', 'peer']) {
+    log('memory: ' + name + ', ' + MEMORY_CALLS.toLocaleString('en-US') + ' calls');
+    out[name] = runChild('memory-child.js', [name, dirs[name], fixtures, String(MEMORY_CALLS)], ['--expose-gc']);
+  }
+  return out;
+}
+
+function withTimeout(promise, ms, what) {
+  let timer;
+  return Promise.race([
+    promise,
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(what + ' timed out after ' + ms / 1000 + ' s')), ms);
+      timer.unref();
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+async function measureJsc(oursDir) {
+  const runnerFile = path.join(REPO_DIR, 'tests', 'jsc', 'runner.js');
+  if (!fs.existsSync(runnerFile)) return { available: false, note: 'n/a: tests/jsc/runner.js does not exist' };
+  let runner;
+  try {
+    runner = require(runnerFile);
+  } catch (error) {
+    return { available: false, note: 'n/a: tests/jsc/runner.js failed to load: ' + error.message };
+  }
+  if (typeof runner.measureInJsc !== 'function') return { available: false, note: 'n/a: tests/jsc/runner.js does not export measureInJsc' };
+  const out = { available: true, packageDir: path.relative(REPO_DIR, oursDir), iterations: JSC_ITERATIONS };
+  for (const [key, jit] of [['jit', true], ['noJit', false]]) {
+    log('JavaScriptCore, jit: ' + jit);
+    try {
+      out[key] = await withTimeout(runner.measureInJsc({ jit, packageDir: oursDir, iterations: jit ? JSC_ITERATIONS.jit : JSC_ITERATIONS.noJit }), JSC_TIMEOUT_MS, 'measureInJsc');
+    } catch (error) {
+      out[key] = { error: String(error.message || error) };
+      out.note = 'n/a where measureInJsc failed: ' + out[key].error.split('\n')[0];
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  const r = { command: COMMAND, date: new Date().toISOString(), machine: machine(), notes: [] };
+  log('machine: ' + r.machine.cpuModel + ', ' + r.machine.cores + ' cores, Node ' + r.machine.node);
+  ensureDependencies();
+  r.versions = {
+    ours: common.readJson(path.join(PKG_DIR, 'package.json')).version,
+    peer: PEER_VERSION,
+    miniprogramCi: common.readJson(path.join(BENCH_DIR, 'node_modules', 'miniprogram-ci', 'package.json')).version,
+  };
+  fs.mkdirSync(WORK_DIR, { recursive: true });
+
+  const fixtures = await makeFixtures();
+  common.writeJson(path.join(WORK_DIR, 'fixtures.json'), fixtures);
+  r.fixtures = { source: fixtures.source, bytes: Object.fromEntries(Object.entries(fixtures).filter(([k]) => k !== 'source').map(([k, v]) => [k, Buffer.byteLength(v)])) };
+  log('canned bodies from ' + fixtures.source);
+
+  // 1. Weight, and the core.wasm.br check.
+  log('weight: two mini programs, npm install, miniprogram-ci packNpm');
+  const { RUN_DIR, MP_DIR } = require('./lib/weight');
+  try {
+    const w = await measureWeight();
+    r.weight = { ours: w.ours, peer: w.peer };
+    r.wasmCheck = w.wasm;
+  } catch (error) {
+    failed('weight (packNpm)', error);
+    r.wasmCheck = { ok: false, problems: ['the weight step failed before the check: ' + String(error.message || error).split('\n')[0]] };
+  }
+  // What runs below: the packNpm output (what WeChat ships), or the package itself as a fallback.
+  const shipped = {
+    ours: path.join(RUN_DIR, 'ours', 'node_modules', OURS),
+    peer: path.join(RUN_DIR, 'peer', 'node_modules', PEER),
+  };
+  if (!fs.existsSync(path.join(shipped.ours, 'index.js'))) {
+    shipped.ours = path.join(PKG_DIR, 'miniprogram_dist');
+    r.notes.push('Our packNpm output was not available: the runtime figures use pkg/miniprogram_dist directly.');
+  }
+  if (!fs.existsSync(path.join(shipped.peer, 'index.js'))) {
+    shipped.peer = path.join(BENCH_DIR, 'node_modules', PEER);
+    r.notes.push("The peer's packNpm output was not available: its runtime figures use bench/node_modules/authing-wxapp-sdk.");
+  }
+  r.runtimeDirs = { ours: path.relative(REPO_DIR, shipped.ours), peer: path.relative(REPO_DIR, shipped.peer) };
+
+  // 2. Start-up.
+  try {
+    log('start-up: ' + STARTUP_RUNS + ' fresh processes per SDK (shipped build)');
+    r.startup = { shipped: measureStartup(shipped, STARTUP_RUNS) };
+    const nm = { ours: path.join(MP_DIR, 'ours', 'node_modules', OURS), peer: path.join(MP_DIR, 'peer', 'node_modules', PEER) };
+    if (fs.existsSync(nm.ours) && fs.existsSync(nm.peer)) {
+      log('start-up: ' + STARTUP_RUNS_NODE_MODULES + ' fresh processes per SDK (npm node_modules)');
+      r.startup.nodeModules = measureStartup(nm, STARTUP_RUNS_NODE_MODULES);
+    }
+  } catch (error) {
+    failed('start-up', error);
+  }
+
+  // 3. Per-call cost.
+  try {
+    log('per call: ' + PERCALL_ROUNDS + ' alternating rounds per method, one process');
+    r.perCall = measurePerCall(shipped);
+  } catch (error) {
+    failed('per-call', error);
+  }
+
+  // 4. Memory.
+  try {
+    r.memory = measureMemory(shipped);
+  } catch (error) {
+    failed('memory', error);
+  }
+
+  // 5. Crossings.
+  try {
+    log('JS→wasm crossings per method');
+    r.crossings = runChild('crossings-child.js', [shipped.ours, path.join(WORK_DIR, 'fixtures.json')]);
+  } catch (error) {
+    failed('crossings', error);
+  }
+
+  // 6. JavaScriptCore.
+  try {
+    r.jsc = await measureJsc(shipped.ours);
+    if (!r.jsc.available) log('JavaScriptCore: ' + r.jsc.note);
+  } catch (error) {
+    r.jsc = { available: false, note: 'n/a: ' + error.message };
+  }
+
+  r.notes.push(...methodNotes(r));
+  r.errors = errors;
+  r.rows = report.buildRows(r);
+  r.elapsedSeconds = (Date.now() - t0) / 1000;
+
+  common.writeJson(path.join(BENCH_DIR, 'results.json'), r);
+  fs.writeFileSync(path.join(BENCH_DIR, 'ratios.svg'), report.svgChart(r.rows, 'genauth-wxapp-sdk vs authing-wxapp-sdk ' + PEER_VERSION));
+  fs.writeFileSync(path.join(REPO_DIR, 'BENCHMARKS.md'), report.markdown(r, r.rows));
+
+  process.stdout.write('\n' + report.terminalReport(r, r.rows) + '\n\n');
+  process.stdout.write('Machine: ' + r.machine.cpuModel + ', ' + r.machine.cores + ' cores, Node ' + r.machine.node + '; ' + r.date + '; ' + r.elapsedSeconds.toFixed(0) + ' s\n');
+  process.stdout.write('Wrote bench/results.json, bench/ratios.svg, BENCHMARKS.md\n');
+
+  if (!r.wasmCheck || !r.wasmCheck.ok) {
+    process.stdout.write('\nFAILED: core.wasm.br after packNpm: ' + ((r.wasmCheck && r.wasmCheck.problems.join('; ')) || 'not checked') + '\n');
+    process.exitCode = 1;
+  } else if (errors.length) {
+    process.stdout.write('\nIncomplete: ' + errors.map((e) => e.what).join(', ') + ' could not run (see above and results.json "errors").\n');
+    process.exitCode = 2;
+  }
+}
+
+function methodNotes(r) {
+  const notes = [
+    'Each SDK is measured as WeChat ships it: the `miniprogram_npm/` that miniprogram-ci `packNpm` produced, copied to a `node_modules/` folder so Node can `require` it. Ours is copied verbatim (its `miniprogram` field); the peer has no `miniprogram` field, so packNpm bundles it and each of its dependencies into one `index.js` per package (plus a `.map`).',
+    'Sizes count every file under `miniprogram_npm/` except source maps, which WeChat leaves out of the code-package size; gzip is `gzip -9` of each file alone, summed (`.wasm.br` is already Brotli and barely shrinks).',
+    'The canned `wx` (bench/lib/common.js) answers `wx.request` on the next turn of the event loop (`setImmediate`) for both SDKs. Like WeChat, it hands the body text when `dataType` is not `json` (ours asks for `text`) and a freshly parsed object otherwise (the peer passes no `dataType`, and WeChat\'s default is `json`); storage keeps serialized copies, as WeChat does. Both SDKs therefore pay for the same JSON work, in the SDK (ours) or in the host (peer).',
+    'The peer in Node: its HTTP client `wx-axios` picks the Node `http` adapter whenever `Object.prototype.toString.call(process)` is `[object process]`, and `wx.request` otherwise. During `require` only, the bench sets `process[Symbol.toStringTag]` to another value, for both SDKs, so the peer takes its WeChat path; nothing else of `wx` is needed beyond `request`, `login`, `getStorageSync`, `setStorageSync` and `removeStorageSync`.',
+    'Start-up: a fresh Node process per sample, SDKs alternating; the clock starts just before `require` and stops inside `wx.request` when `loginByCode(code)` hands over its first request (ours: reading, Brotli-decompressing, compiling and instantiating the wasm included). Node\'s own start is not included.',
+    'Per call: both SDKs in one process, each logged in; per method a warm-up of 1,500 calls each, then ' + PERCALL_ROUNDS + ' rounds alternating ours then peer, each round N awaited calls (N sized so that a round of the slower SDK lasts about ' + PERCALL_BATCH_MS + ' ms); the figure is the median round. `logout+loginByCode` counts pairs.',
+    'Memory: one process per SDK with `--expose-gc`; `heapUsed` after four `gc()` calls, after a warm-up of 2,000 calls and after ' + MEMORY_CALLS.toLocaleString('en-US') + ' more (loginByCode and getCurrentUser alternating); the wasm memory (`bindings.memory.buffer.byteLength`) is also sampled every 10,000 calls.',
+  ];
+  if (r.weight && r.weight.peer && r.weight.peer.files) {
+    const names = r.weight.peer.files.filter((f) => f.path.endsWith('/index.js')).map((f) => f.path.split('/')[0]);
+    notes.push('packNpm output of the peer: ' + names.join(', ') + ' (' + report.fmtBytes(r.weight.peer.mapBytes) + ' of source maps besides). Of ours: ' + r.weight.ours.files.map((f) => f.path.split('/').pop() + ' ' + report.fmtBytes(f.bytes)).join(', ') + '.');
+  }
+  if (r.perCall && r.perCall.summary) {
+    const parts = Object.entries(r.perCall.summary).map(([op, v]) => op + ' ' + v.oursMicrosPerCall.toFixed(1) + ' µs vs ' + v.peerMicrosPerCall.toFixed(1) + ' µs');
+    notes.push('Per-call cost (one call, event-loop turn included): ' + parts.join('; ') + '.');
+  }
+  return notes;
+}
+
+main().catch((error) => {
+  process.stderr.write('bench failed: ' + (error && (error.stack || error)) + '\n');
+  process.exitCode = 2;
+});
