@@ -214,7 +214,7 @@ AuthenticationClient.prototype._run = function (op, args) {
 function settle(core, outcome) {
   if (outcome.store) {
     try {
-      wxApi.writeStorage(outcome.store);
+      wxApi.writeStorage(outcome.store, outcome.value);
     } catch (errMsg) {
       throw toError(JSON.parse(core.hostFailure('storage', String(errMsg))));
     }

@@ -62,6 +62,9 @@ function encodeInto(text, view) {
   return { read: read, written: at };
 }
 
+/** The longest run handed to one `String.fromCharCode.apply` (argument-count limits). */
+var ASCII_CHUNK = 8192;
+
 /** Decodes UTF-8; invalid sequences become U+FFFD, as TextDecoder (non-fatal) does. */
 function Utf8Decoder(label, options) {
   var name = label === undefined ? 'utf-8' : String(label).toLowerCase();
@@ -83,6 +86,19 @@ Utf8Decoder.prototype.decode = function (input) {
   var units = [];
   while (i < length) {
     var b0 = bytes[i];
+    if (b0 < 0x80) {
+      // A run of ASCII becomes a string in one native call: without a JIT (iOS) a
+      // per-byte loop costs far more.
+      var end = i + 1;
+      while (end < length && bytes[end] < 0x80 && end - i < ASCII_CHUNK) end++;
+      if (units.length) {
+        chunks.push(String.fromCharCode.apply(null, units));
+        units = [];
+      }
+      chunks.push(String.fromCharCode.apply(null, bytes.subarray(i, end)));
+      i = end;
+      continue;
+    }
     var code = 0xfffd;
     var size = 1;
     if (b0 < 0x80) {

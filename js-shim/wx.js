@@ -120,16 +120,18 @@ function readStorage(key) {
 }
 
 /**
- * Makes the core's storage writes (`value: null` removes the key). Throws the errMsg text
- * of the first write that fails.
- * @param {Array<{key: string, value: (string|null)}>} writes
+ * Makes the core's storage writes (`value: null` removes the key; `valueIsResult` stores the
+ * call's result). Throws the errMsg text of the first write that fails.
+ * @param {Array<{key: string, value?: *, valueIsResult?: boolean}>} writes
+ * @param {*} result the call's result value
  */
-function writeStorage(writes) {
+function writeStorage(writes, result) {
   for (var i = 0; i < writes.length; i++) {
     var write = writes[i];
+    var value = write.valueIsResult ? result : write.value;
     try {
-      if (write.value === null || write.value === undefined) api().removeStorageSync(write.key);
-      else api().setStorageSync(write.key, write.value);
+      if (value === null || value === undefined) api().removeStorageSync(write.key);
+      else api().setStorageSync(write.key, value);
     } catch (e) {
       throw String((e && (e.errMsg || e.message)) || e);
     }

@@ -97,7 +97,8 @@ pub struct LoginByCodeArgs {
 pub struct StorageWrite {
     /// The key.
     pub key: String,
-    /// The text to store, or `None` to remove the key.
+    /// The value to store as JSON text (a JSON string is stored as a string, an object as an
+    /// object), or `None` to remove the key.
     pub value: Option<String>,
 }
 
@@ -151,16 +152,22 @@ pub enum Reply<'a> {
 #[derive(Clone, Debug)]
 pub struct Client {
     options: ClientOptions,
-    session_key: String,
+    token_key: String,
+    user_key: String,
+    /// The GraphQL documents as JSON strings, escaped once instead of on every call.
+    user_query: String,
+    check_login_status_query: String,
 }
 
 impl Client {
     /// A client for validated options.
     pub fn new(options: ClientOptions) -> Client {
-        let session_key = session::session_key(&options.app_id);
         Client {
+            token_key: session::token_key(&options.app_id),
+            user_key: session::user_key(&options.app_id),
+            user_query: json::string(protocol::USER_DOCUMENT),
+            check_login_status_query: json::string(protocol::CHECK_LOGIN_STATUS_DOCUMENT),
             options,
-            session_key,
         }
     }
 
@@ -170,11 +177,11 @@ impl Client {
     }
 
     /// The storage keys the host reads at start, in the order [`Client::start`] takes them:
-    /// this SDK's session record, then `authing-wxapp-sdk`'s token and user. Only the first
-    /// is read again before each call.
+    /// this SDK's token, then `authing-wxapp-sdk`'s token and user. Only the first is read
+    /// again before each call.
     pub fn storage_keys(&self) -> [&str; 3] {
         [
-            &self.session_key,
+            &self.token_key,
             session::LEGACY_TOKEN_KEY,
             session::LEGACY_USER_KEY,
         ]
@@ -194,13 +201,14 @@ impl Client {
             if current.as_ref().map(Session::token) == Some(token.as_str()) {
                 return Vec::new();
             }
-            return vec![self.write_session(&Session::new(token.clone(), None))];
+            // The stored user (if any) belongs to another token: drop it.
+            return self.write_session(token, None);
         }
         if current.is_some() {
             return Vec::new();
         }
-        match Session::adopt_legacy(legacy_token, legacy_user, &self.options.app_id, now_ms) {
-            Some(adopted) => vec![self.write_session(&adopted)],
+        match session::adopt_legacy(legacy_token, legacy_user, &self.options.app_id, now_ms) {
+            Some(adopted) => self.write_session(&adopted.token, adopted.user.as_deref()),
             None => Vec::new(),
         }
     }
@@ -217,7 +225,7 @@ impl Client {
             Operation::GetCurrentUser => match &session {
                 None => Step::Done(Outcome::value("null".to_owned())),
                 Some(session) => Step::Send(self.graphql(
-                    protocol::USER_DOCUMENT,
+                    &self.user_query,
                     "{}".to_owned(),
                     Some(session.token()),
                 )),
@@ -228,7 +236,7 @@ impl Client {
                         return Step::Done(Outcome::error(Error::with_detail(
                             ErrorCode::InvalidArgument,
                             lang,
-                            "token must be a non-empty string without spaces",
+                            "token must be a GenAuth token (a JWT)",
                         )));
                     }
                 }
@@ -240,11 +248,7 @@ impl Client {
                     Some(token) => format!("{{\"token\":{}}}", json::string(token)),
                     None => "{}".to_owned(),
                 };
-                Step::Send(self.graphql(
-                    protocol::CHECK_LOGIN_STATUS_DOCUMENT,
-                    variables,
-                    session_token,
-                ))
+                Step::Send(self.graphql(&self.check_login_status_query, variables, session_token))
             }
             Operation::Logout => match &session {
                 None => Step::Done(Outcome {
@@ -402,10 +406,9 @@ impl Client {
             }) if session::is_token_like(&token) => token,
             _ => return invalid("the login answer has no token"),
         };
-        let session = Session::new(token, Some(user.to_owned()));
         Outcome {
             result: Ok(user.get().to_owned()),
-            writes: vec![self.write_session(&session)],
+            writes: self.write_session(&token, Some(user)),
         }
     }
 
@@ -419,8 +422,8 @@ impl Client {
         let Ok(keys) = serde_json::from_str::<UserKeys>(user.get()) else {
             return outcome;
         };
-        let same_user = match (&keys.id.0, current.user_id()) {
-            (Some(id), Some(current_id)) => id == current_id,
+        let same_user = match (&keys.id.0, current.claims().user_id) {
+            (Some(id), Some(current_id)) => *id == current_id,
             _ => false,
         };
         if same_user {
@@ -429,19 +432,14 @@ impl Client {
                 .0
                 .filter(|t| session::is_token_like(t))
                 .unwrap_or_else(|| current.token().to_owned());
-            outcome
-                .writes
-                .push(self.write_session(&Session::new(token, Some(user.to_owned()))));
+            outcome.writes = self.write_session(&token, Some(user));
         }
         outcome
     }
 
-    fn graphql(&self, document: &str, variables: String, token: Option<&str>) -> HttpRequest {
-        let body = format!(
-            "{{\"query\":{},\"variables\":{}}}",
-            json::string(document),
-            variables
-        );
+    /// A GraphQL request: `query_json` is the document as a JSON string.
+    fn graphql(&self, query_json: &str, variables: String, token: Option<&str>) -> HttpRequest {
+        let body = format!("{{\"query\":{query_json},\"variables\":{variables}}}");
         HttpRequest {
             method: Method::Post,
             url: format!("{}{}", self.options.app_host, protocol::GRAPHQL_PATH),
@@ -459,23 +457,36 @@ impl Client {
         )
     }
 
-    fn write_session(&self, session: &Session) -> StorageWrite {
-        StorageWrite {
-            key: self.session_key.clone(),
-            value: Some(session.to_storage()),
-        }
+    /// Stores a session: the token (a string) and the user (an object), or removes a stored
+    /// user that belongs to another token.
+    fn write_session(&self, token: &str, user: Option<&RawValue>) -> Vec<StorageWrite> {
+        vec![
+            StorageWrite {
+                key: self.token_key.clone(),
+                value: Some(json::string(token)),
+            },
+            StorageWrite {
+                key: self.user_key.clone(),
+                value: user.map(|user| user.get().to_owned()),
+            },
+        ]
     }
 
     /// Removes this SDK's session and `authing-wxapp-sdk`'s, so the old one is not adopted
     /// again at the next start.
     fn clear_session(&self) -> Vec<StorageWrite> {
-        self.storage_keys()
-            .iter()
-            .map(|key| StorageWrite {
-                key: (*key).to_owned(),
-                value: None,
-            })
-            .collect()
+        [
+            &self.token_key,
+            &self.user_key,
+            session::LEGACY_TOKEN_KEY,
+            session::LEGACY_USER_KEY,
+        ]
+        .iter()
+        .map(|key| StorageWrite {
+            key: (*key).to_owned(),
+            value: None,
+        })
+        .collect()
     }
 }
 

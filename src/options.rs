@@ -138,8 +138,8 @@ impl ClientOptions {
         let token = match raw.token {
             None => None,
             Some(token) => {
-                if token.is_empty() || token.chars().any(|c| c.is_whitespace() || c.is_control()) {
-                    return Err(invalid("token must be a non-empty string without spaces"));
+                if !crate::session::is_token_like(&token) {
+                    return Err(invalid("token must be a GenAuth token (a JWT)"));
                 }
                 Some(token)
             }

@@ -11,7 +11,9 @@
 //! `{"request": {method, url, header, data?, timeout}}` (send it, then `complete`), or
 //! `{"ok": true, "value": <any>, "store"?: [...]}`, or
 //! `{"ok": false, "error": {code, message, serverCode?}, "store"?: [...]}`,
-//! where `store` lists `{key, value}` writes to make (`value: null` removes the key).
+//! where `store` lists `{key, value}` writes to make: `wx.setStorageSync(key, value)`, or
+//! `wx.removeStorageSync(key)` when `value` is `null`; `{key, valueIsResult: true}` stores
+//! the outcome's `value`.
 
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -21,6 +23,7 @@ use crate::client::{
 };
 use crate::error::{Error, ErrorCode};
 use crate::http::{HttpResponse, TransportFailure};
+use crate::json;
 use crate::options::{ClientOptions, Lang, RawOptions};
 
 /// The core of one `AuthenticationClient`.
@@ -36,12 +39,6 @@ struct JsError<'a> {
     message: &'a str,
     #[serde(rename = "serverCode", skip_serializing_if = "Option::is_none")]
     server_code: Option<i64>,
-}
-
-#[derive(Serialize)]
-struct JsWrite<'a> {
-    key: &'a str,
-    value: Option<&'a str>,
 }
 
 /// `checkLoginStatus`'s argument.
@@ -82,19 +79,35 @@ fn outcome_json(outcome: &Outcome) -> String {
         }
     }
     if !outcome.writes.is_empty() {
-        let writes: Vec<JsWrite<'_>> = outcome.writes.iter().map(js_write).collect();
-        out.push_str(",\"store\":");
-        out.push_str(&to_json(&writes));
+        out.push_str(",\"store\":[");
+        for (i, write) in outcome.writes.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            push_write(&mut out, write, outcome.result.as_ref().ok());
+        }
+        out.push(']');
     }
     out.push('}');
     out
 }
 
-fn js_write(write: &StorageWrite) -> JsWrite<'_> {
-    JsWrite {
-        key: &write.key,
-        value: write.value.as_deref(),
+/// `{"key": "...", "value": <the JSON value to store, or null to remove>}`, or
+/// `{"key": "...", "valueIsResult": true}` when the value is the result itself (the user
+/// after a login), so that it crosses and is parsed once.
+fn push_write(out: &mut String, write: &StorageWrite, result: Option<&String>) {
+    out.push_str("{\"key\":");
+    out.push_str(&json::string(&write.key));
+    match write.value.as_ref() {
+        Some(value) if Some(value) == result => out.push_str(",\"valueIsResult\":true"),
+        // Storage values are JSON text the core made (a token string or the server's user).
+        Some(value) => {
+            out.push_str(",\"value\":");
+            out.push_str(value);
+        }
+        None => out.push_str(",\"value\":null"),
     }
+    out.push('}');
 }
 
 #[wasm_bindgen]

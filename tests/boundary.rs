@@ -47,7 +47,7 @@ fn invalid_options_throw_a_coded_error() {
 fn storage_keys() {
     assert_eq!(
         parse(&core().storage_keys()),
-        json!(["genauth:app1:session", "_authing_token", "_authing_user"])
+        json!(["genauth:app1:token", "_authing_token", "_authing_user"])
     );
 }
 
@@ -71,13 +71,14 @@ fn complete_returns_the_value_and_the_writes() {
     let outcome = parse(&core().complete("loginByCode", None, 200, &login_body()));
     assert_eq!(outcome["ok"], true);
     assert_eq!(outcome["value"], json!({"id": "u1", "token": TOKEN}));
-    let store = outcome["store"].as_array().unwrap();
-    assert_eq!(store.len(), 1);
-    assert_eq!(store[0]["key"], "genauth:app1:session");
-    assert!(store[0]["value"]
-        .as_str()
-        .unwrap()
-        .starts_with(r#"{"v":1,"token":""#));
+    // The token is stored as a string, the user as an object.
+    assert_eq!(
+        outcome["store"],
+        json!([
+            {"key": "genauth:app1:token", "value": TOKEN},
+            {"key": "genauth:app1:user", "value": {"id": "u1", "token": TOKEN}},
+        ])
+    );
 }
 
 #[wasm_bindgen_test]
@@ -100,10 +101,9 @@ fn server_errors_carry_code_and_server_code() {
 
 #[wasm_bindgen_test]
 fn removals_cross_as_null() {
-    let stored = format!(r#"{{"v":1,"token":"{TOKEN}","user":null}}"#);
-    let outcome = parse(&core().complete("logout", Some(stored), 200, r#"{"code":200}"#));
+    let outcome = parse(&core().complete("logout", Some(TOKEN.into()), 200, r#"{"code":200}"#));
     let store = outcome["store"].as_array().unwrap();
-    assert_eq!(store.len(), 3);
+    assert_eq!(store.len(), 4);
     assert!(store.iter().all(|write| write["value"].is_null()));
 }
 
@@ -161,8 +161,7 @@ fn local_answers() {
     let status = parse(&core.prepare("checkLoginStatus", None, None));
     assert_eq!(status["value"]["status"], false);
     assert_eq!(status["value"]["code"], 2020);
-    let stored = format!(r#"{{"v":1,"token":"{TOKEN}","user":null}}"#);
-    let token = parse(&core.prepare("getToken", None, Some(stored)));
+    let token = parse(&core.prepare("getToken", None, Some(TOKEN.into())));
     assert_eq!(token["value"], TOKEN);
 }
 
@@ -171,7 +170,14 @@ fn start_adopts_and_reports_writes() {
     let core = core();
     let outcome = parse(&core.start(None, Some(TOKEN.to_owned()), None, 1.8e12));
     assert_eq!(outcome["ok"], true);
-    assert_eq!(outcome["store"][0]["key"], "genauth:app1:session");
+    assert_eq!(
+        outcome["store"][0],
+        json!({"key": "genauth:app1:token", "value": TOKEN})
+    );
+    assert!(
+        outcome["store"][1]["value"].is_null(),
+        "no legacy user given"
+    );
     let outcome = parse(&core.start(None, None, None, 1.8e12));
     assert!(outcome.get("store").is_none());
 }

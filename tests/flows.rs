@@ -8,11 +8,12 @@ use std::collections::BTreeMap;
 
 use genauth_wxapp_sdk::{
     Client, ClientOptions, ErrorCode, HttpRequest, HttpResponse, LoginByCodeArgs, Method,
-    Operation, Outcome, RawOptions, Reply, Step, TransportFailure,
+    Operation, Outcome, RawOptions, Reply, Step, StorageWrite, TransportFailure,
 };
 
 const NOW_MS: f64 = 1_800_000_000_000.0;
-const SESSION_KEY: &str = "genauth:app1:session";
+const TOKEN_KEY: &str = "genauth:app1:token";
+const USER_KEY: &str = "genauth:app1:user";
 
 /// A token (unsigned; the SDK does not verify signatures) for user `sub`.
 fn token(sub: &str, exp: i64) -> String {
@@ -60,8 +61,11 @@ impl Harness {
         })
     }
 
-    fn stored(&self) -> Option<&str> {
-        self.storage.get(SESSION_KEY).map(String::as_str)
+    fn stored(&self) -> Option<String> {
+        // Values are kept as the JSON text the core asked to store; the token is a string.
+        self.storage
+            .get(TOKEN_KEY)
+            .map(|json| serde_json::from_str::<String>(json).expect("a stored token"))
     }
 
     fn apply(&mut self, outcome: &Outcome) {
@@ -74,7 +78,7 @@ impl Harness {
     }
 
     fn prepare(&mut self, operation: Operation) -> Result<HttpRequest, Outcome> {
-        match self.client.prepare(&operation, self.stored()) {
+        match self.client.prepare(&operation, self.stored().as_deref()) {
             Step::Send(request) => Ok(request),
             Step::Done(outcome) => {
                 self.apply(&outcome);
@@ -89,7 +93,7 @@ impl Harness {
         let request = self.prepare(operation).expect("a request");
         let outcome = self.client.complete(
             kind,
-            self.stored(),
+            self.stored().as_deref(),
             Reply::Http(HttpResponse { status, body }),
         );
         self.apply(&outcome);
@@ -101,7 +105,7 @@ impl Harness {
         self.prepare(operation).expect("a request");
         let outcome = self.client.complete(
             kind,
-            self.stored(),
+            self.stored().as_deref(),
             Reply::Failed(failure, "request:fail x"),
         );
         self.apply(&outcome);
@@ -214,10 +218,8 @@ fn login_stores_the_session_and_returns_the_user() {
         &format!(r#"{{"code":200,"message":"ok","data":{user}}}"#),
     );
     assert_eq!(outcome.result, Ok(user.clone()));
-    assert_eq!(
-        h.stored(),
-        Some(format!(r#"{{"v":1,"token":"{token}","user":{user}}}"#).as_str())
-    );
+    assert_eq!(h.storage.get(TOKEN_KEY), Some(&format!("\"{token}\"")));
+    assert_eq!(h.storage.get(USER_KEY), Some(&user));
     assert_eq!(h.token(), Some(token));
 }
 
@@ -276,11 +278,11 @@ fn login_failures_store_nothing() {
     for (status, body, code) in cases {
         let mut h = Harness::default();
         let token = h.login("u1");
-        let before = h.stored().map(str::to_owned);
+        let before = h.storage.clone();
         let (_, outcome) = h.run(login_op("c2"), status, body);
         assert_eq!(outcome.result.unwrap_err().code, code, "{body}");
         assert!(outcome.writes.is_empty(), "{body}");
-        assert_eq!(h.stored().map(str::to_owned), before);
+        assert_eq!(h.storage, before);
         assert_eq!(h.token(), Some(token));
     }
 }
@@ -386,7 +388,7 @@ fn get_current_user_queries_graphql_and_refreshes_the_stored_user() {
     assert_eq!(body["variables"], serde_json::json!({}));
     assert_eq!(outcome.result, Ok(fresh.clone()));
     assert_eq!(h.token(), Some(fresh_token));
-    assert!(h.stored().unwrap().contains("新名字"));
+    assert!(h.storage[USER_KEY].contains("新名字"));
 }
 
 #[test]
@@ -412,7 +414,7 @@ fn get_current_user_does_not_resurrect_a_session_ended_meanwhile() {
     let theirs = h.login("u2");
     let outcome = h.client.complete(
         genauth_wxapp_sdk::OpKind::GetCurrentUser,
-        h.stored(),
+        h.stored().as_deref(),
         Reply::Http(HttpResponse { status: 200, body }),
     );
     assert!(outcome.writes.is_empty());
@@ -577,17 +579,23 @@ fn start_adopts_the_authing_wxapp_sdk_session_once() {
     let token = token("u1", 2_000_000_000);
     let user = user_json("u1", &token);
     let writes = h.client.start(None, Some(&token), Some(&user), NOW_MS);
-    assert_eq!(writes.len(), 1);
-    assert_eq!(writes[0].key, SESSION_KEY);
     assert_eq!(
-        writes[0].value.as_deref(),
-        Some(format!(r#"{{"v":1,"token":"{token}","user":{user}}}"#).as_str())
+        writes,
+        [
+            StorageWrite {
+                key: TOKEN_KEY.into(),
+                value: Some(format!("\"{token}\"")),
+            },
+            StorageWrite {
+                key: USER_KEY.into(),
+                value: Some(user.clone()),
+            },
+        ]
     );
     // With a session of its own, the SDK leaves the legacy keys alone.
-    let stored = writes[0].value.clone().unwrap();
     assert!(h
         .client
-        .start(Some(&stored), Some(&token), Some(&user), NOW_MS)
+        .start(Some(&token), Some(&token), Some(&user), NOW_MS)
         .is_empty());
     // Expired legacy sessions are not adopted.
     let expired = token_for_exp(1_000);
@@ -598,7 +606,7 @@ fn start_adopts_the_authing_wxapp_sdk_session_once() {
     assert!(h.client.start(None, None, None, NOW_MS).is_empty());
     assert_eq!(
         h.client.storage_keys(),
-        ["genauth:app1:session", "_authing_token", "_authing_user"]
+        ["genauth:app1:token", "_authing_token", "_authing_user"]
     );
 }
 
@@ -622,8 +630,19 @@ fn the_token_option_starts_a_session() {
     h.apply(&outcome);
     assert_eq!(h.token(), Some(given.clone()));
     // Starting again with the same token keeps what is stored (e.g. the user).
-    let stored = h.stored().unwrap().to_owned();
+    let stored = h.stored().unwrap();
     assert!(h.client.start(Some(&stored), None, None, NOW_MS).is_empty());
+    // Another token given: the stored user (someone else's) goes.
+    h.storage.insert(USER_KEY.into(), r#"{"id":"u1"}"#.into());
+    let writes = h
+        .client
+        .start(Some(&token("u1", 2_000_000_000)), None, None, NOW_MS);
+    h.apply(&Outcome {
+        result: Ok("null".into()),
+        writes,
+    });
+    assert_eq!(h.token(), Some(given.clone()));
+    assert!(!h.storage.contains_key(USER_KEY));
     let request = h.prepare(Operation::GetCurrentUser).unwrap();
     assert_eq!(
         request.header("authorization"),
@@ -634,8 +653,8 @@ fn the_token_option_starts_a_session() {
 #[test]
 fn a_corrupt_stored_session_reads_as_logged_out_and_is_not_wiped() {
     let mut h = Harness::default();
-    h.storage.insert(SESSION_KEY.into(), "{not json".into());
+    h.storage.insert(TOKEN_KEY.into(), "\"not a token\"".into());
     assert_eq!(h.token(), None);
     assert!(h.prepare(Operation::GetCurrentUser).is_err());
-    assert_eq!(h.stored(), Some("{not json"));
+    assert_eq!(h.stored().as_deref(), Some("not a token"));
 }

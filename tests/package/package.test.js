@@ -14,7 +14,8 @@ const APP_ID = 'GEN_AUTH_APP_ID';
 const WX_APP = 'wx1234567890abcdef';
 const OTHER_APP_ID = 'GEN_AUTH_OTHER_APP';
 const OTHER_WX_APP = 'wxfedcba0987654321';
-const SESSION_KEY = `genauth:${APP_ID}:session`;
+const TOKEN_KEY = `genauth:${APP_ID}:token`;
+const USER_KEY = `genauth:${APP_ID}:user`;
 
 let emulator;
 let root;
@@ -62,9 +63,14 @@ function storedValue(mp, key) {
   return mp.storage.has(key) ? JSON.parse(mp.storage.get(key)) : '';
 }
 
-/** The session record this SDK keeps, parsed. */
+/** The session this SDK keeps: the token (a string) and the user (an object). */
 function storedSession(mp) {
-  return JSON.parse(storedValue(mp, SESSION_KEY));
+  return { token: storedValue(mp, TOKEN_KEY), user: storedValue(mp, USER_KEY) };
+}
+
+/** Everything in wx storage, as WeChat keeps it. */
+function snapshot(mp) {
+  return JSON.stringify([...mp.storage.entries()].sort());
 }
 
 /** Awaits a promise that must reject, and returns the error. */
@@ -96,7 +102,9 @@ describe('loginByCode and the account rules', () => {
     assert.equal(await genauth.getToken(), user.token);
     const stored = storedSession(mp);
     assert.equal(stored.token, user.token);
-    assert.equal(stored.user.id, user.id);
+    assert.equal(typeof stored.token, 'string');
+    assert.equal(stored.user.id, user.id, 'the user is stored as an object');
+    assert.deepEqual(stored.user, JSON.parse(JSON.stringify(user)));
 
     // The request on the wire is authing-wxapp-sdk's.
     const [request] = emulator.requests;
@@ -241,6 +249,7 @@ describe('the session', () => {
     assert.match(JSON.parse(gql.body).query, /^query user\(\$id: String\)/);
     // The stored copy follows the server (user and the token it returned).
     assert.equal(storedSession(mp).token, current.token);
+    assert.equal(storedSession(mp).user.loginsCount, current.loginsCount);
 
     const status = await genauth.checkLoginStatus();
     assert.equal(status.status, true);
@@ -314,7 +323,7 @@ describe('failures', () => {
       const mp = launch();
       const genauth = client(mp);
       const user = await genauth.loginByCode(emulator.mintCode(WX_APP, 'alice'));
-      const stored = mp.storage.get(SESSION_KEY);
+      const stored = snapshot(mp);
       const calls = [
         ['/connections/social/wechat-miniprogram/auth', () => genauth.loginByCode(emulator.mintCode(WX_APP, 'alice'))],
         ['/graphql/v2', () => genauth.getCurrentUser()],
@@ -326,7 +335,7 @@ describe('failures', () => {
         const error = await rejection(call());
         assertCodedError(error, code);
         assert.ok(!error.message.includes(user.token), 'no token in messages');
-        assert.equal(mp.storage.get(SESSION_KEY), stored, `${faultPath}: the session is untouched`);
+        assert.equal(snapshot(mp), stored, `${faultPath}: the session is untouched`);
       }
       assert.equal(await genauth.getToken(), user.token);
       assert.equal((await genauth.getCurrentUser()).id, user.id, 'still works afterwards');
@@ -337,13 +346,13 @@ describe('failures', () => {
     const mp = launch();
     const genauth = client(mp, { timeout: 300 });
     await genauth.loginByCode(emulator.mintCode(WX_APP, 'alice'));
-    const stored = mp.storage.get(SESSION_KEY);
+    const stored = snapshot(mp);
     emulator.injectFault({ path: '/graphql/v2', kind: 'delay', delayMs: 2000 });
     const started = Date.now();
     const error = await rejection(genauth.getCurrentUser());
     assertCodedError(error, 'TIMEOUT');
     assert.ok(Date.now() - started < 1800, 'did not wait for the server');
-    assert.equal(mp.storage.get(SESSION_KEY), stored);
+    assert.equal(snapshot(mp), stored);
   });
 
   test('an unreachable server rejects with NETWORK_ERROR', async () => {

@@ -32,8 +32,8 @@ h.run(async function () {
   h.check('the new account carries the WeChat identity', !!record && record.identities.length === 1, record);
   var token = await client.getToken();
   h.check('first login stores a JWT', typeof token === 'string' && token.split('.').length === 3, token);
-  h.check('the session is in wx storage under genauth:<appId>:session',
-    typeof h.storage.get('genauth:' + c.appId + ':session') === 'string' && h.storage.get('genauth:' + c.appId + ':session').indexOf(token) >= 0,
+  h.check('the token is in wx storage under genauth:<appId>:token',
+    typeof h.storage.get('genauth:' + c.appId + ':token') === 'string' && h.storage.get('genauth:' + c.appId + ':token').indexOf(token) >= 0,
     h.storage.keys());
 
   // A second login with a fresh code returns the same account.

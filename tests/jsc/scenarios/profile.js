@@ -18,8 +18,8 @@ h.run(async function () {
   h.checkEqual('loginByCode with rawData: the city comes back intact', user.city, CITY);
   var current = await client.getCurrentUser();
   h.checkEqual('getCurrentUser(): the nickname is intact', current && current.nickname, NICKNAME);
-  var stored = h.storage.get('genauth:' + c.appId + ':session');
-  h.check('the stored session holds the nickname intact', typeof stored === 'string' && stored.indexOf(NICKNAME) >= 0, stored);
+  var stored = h.storage.get('genauth:' + c.appId + ':user');
+  h.check('the stored user holds the nickname intact', stored !== null && typeof stored === 'object' && stored.nickname === NICKNAME, stored);
   var reloaded = new AuthenticationClient({ appId: c.appId, host: c.host });
   var again = await reloaded.getCurrentUser();
   h.checkEqual('after a reload the nickname is intact', again && again.nickname, NICKNAME);

@@ -37,7 +37,7 @@ h.run(async function () {
   h.checkEqual('after logout getToken() is null', await reloaded.getToken(), null);
   h.checkEqual('after logout getCurrentUser() is null', await reloaded.getCurrentUser(), null);
   h.checkEqual('after logout the other client (same storage) has no token either', await client.getToken(), null);
-  h.checkEqual('logout removes the session from wx storage', h.storage.get('genauth:' + c.appId + ':session'), '');
+  h.checkEqual('logout removes the session from wx storage', h.storage.get('genauth:' + c.appId + ':token'), '');
   var after = new AuthenticationClient(options);
   h.checkEqual('after logout and a reload getToken() is still null', await after.getToken(), null);
   var revoked = await client.checkLoginStatus(token);

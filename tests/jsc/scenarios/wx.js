@@ -45,7 +45,7 @@ h.run(async function () {
   h.checkEqual('after STORAGE_FAILED the previous session is still there', await client.getToken(), token);
 
   // Whatever is in storage: corrupt text reads as logged out.
-  var key = 'genauth:' + c.appId + ':session';
+  var key = 'genauth:' + c.appId + ':token';
   h.storage.set(key, '{"v":1,"tok');
   h.checkEqual('a corrupt stored session reads as logged out (getToken)', await client.getToken(), null);
   h.checkEqual('a corrupt stored session reads as logged out (getCurrentUser)', await client.getCurrentUser(), null);
@@ -53,7 +53,7 @@ h.run(async function () {
 
   // The session authing-wxapp-sdk v4 left behind (_authing_token, _authing_user) is taken over.
   var legacyUser = await new AuthenticationClient({ appId: c.otherAppId, host: c.host }).loginByCode(h.emulator.mintCode(c.otherWechatAppId, frank));
-  h.storage.remove('genauth:' + c.otherAppId + ':session');
+  h.storage.remove('genauth:' + c.otherAppId + ':token');
   h.storage.set('_authing_token', legacyUser.token);
   h.storage.set('_authing_user', legacyUser);
   var adopted = new AuthenticationClient({ appId: c.otherAppId, host: c.host });
