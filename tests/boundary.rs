@@ -71,12 +71,12 @@ fn complete_returns_the_value_and_the_writes() {
     let outcome = parse(&core().complete("loginByCode", None, 200, &login_body()));
     assert_eq!(outcome["ok"], true);
     assert_eq!(outcome["value"], json!({"id": "u1", "token": TOKEN}));
-    // The token is stored as a string, the user as an object.
+    // The token is stored as a string; the user is the result itself (it crosses once).
     assert_eq!(
         outcome["store"],
         json!([
             {"key": "genauth:app1:token", "value": TOKEN},
-            {"key": "genauth:app1:user", "value": {"id": "u1", "token": TOKEN}},
+            {"key": "genauth:app1:user", "valueIsResult": true},
         ])
     );
 }
@@ -177,6 +177,12 @@ fn start_adopts_and_reports_writes() {
     assert!(
         outcome["store"][1]["value"].is_null(),
         "no legacy user given"
+    );
+    let user = format!(r#"{{"id":"u1","token":"{TOKEN}"}}"#);
+    let outcome = parse(&core.start(None, Some(TOKEN.to_owned()), Some(user), 1.8e12));
+    assert_eq!(
+        outcome["store"][1],
+        json!({"key": "genauth:app1:user", "value": {"id": "u1", "token": TOKEN}})
     );
     let outcome = parse(&core.start(None, None, None, 1.8e12));
     assert!(outcome.get("store").is_none());
