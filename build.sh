@@ -62,7 +62,7 @@ GLOBALS=$(node js-shim/build/wasm-exports.js "$OUT/core.wasm" global)
 for global in $GLOBALS; do
   "$WASM_OPT" "$OUT/core.wasm" $MVP --remove-exports --pass-arg="remove-exports@$global" -o "$OUT/core.wasm"
 done
-"$WASM_OPT" "$OUT/core.wasm" $MVP -Oz --converge -o "$OUT/core.wasm"
+"$WASM_OPT" "$OUT/core.wasm" $MVP -Oz --converge --strip-producers -o "$OUT/core.wasm"
 # Check, on the section-free module: it validates as MVP + mutable-globals (a second run, so
 # nothing re-enables a feature) and exports no global.
 "$WASM_OPT" "$OUT/core.wasm" $MVP -o /dev/null
@@ -96,6 +96,15 @@ done
   echo "};"
 } > "$DIST/core.js"
 node js-shim/build/lower-glue.js "$DIST/core.js"
+# Minify (the package counts toward the mini program's 2 MB main package), ES2017 output;
+# the entry file names the readable source.
+for file in "$DIST"/*.js; do
+  preamble=""
+  [ "$(basename "$file")" = index.js ] && preamble="/*! genauth-wxapp-sdk $VERSION, MIT. Source: js-shim/ and src/ of the repository. */"
+  node_modules/.bin/terser "$file" --ecma 2017 --compress passes=2 --mangle --comments false \
+    --preamble "$preamble" -o "$file.min"
+  mv "$file.min" "$file"
+done
 cp "$OUT/core.wasm.br" "$DIST/"
 node js-shim/build/check-es2017.js "$DIST"
 
