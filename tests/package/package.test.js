@@ -443,6 +443,17 @@ describe('loading on a phone', () => {
       assert.match(error.message, /exports a global/);
       fs.rmSync(withGlobal, { recursive: true, force: true });
 
+      // A wasm using a post-MVP instruction (sign extension) in place of the core.
+      const postMvp = makeCodePackage();
+      fs.writeFileSync(
+        path.join(postMvp, 'miniprogram_npm/genauth-wxapp-sdk/core.wasm.br'),
+        zlib.brotliCompressSync(signExtModule()),
+      );
+      const featureError = await rejection(client(launch({ codeRoot: postMvp })).ready());
+      assertCodedError(featureError, 'WASM_LOAD_FAILED');
+      assert.match(featureError.message, /sign-ext/);
+      fs.rmSync(postMvp, { recursive: true, force: true });
+
       // Optional chaining in a shipped file.
       const modern = makeCodePackage();
       const index = path.join(modern, 'miniprogram_npm/genauth-wxapp-sdk/index.js');
@@ -489,6 +500,18 @@ describe('loading on a phone', () => {
     }
   });
 });
+
+/** A minimal wasm module whose one function uses `i32.extend8_s` (sign extension). */
+function signExtModule() {
+  const bytes = Uint8Array.from([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+    0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7f, // type: () -> i32
+    0x03, 0x02, 0x01, 0x00, // one function of type 0
+    0x0a, 0x07, 0x01, 0x05, 0x00, 0x41, 0x00, 0xc0, 0x0b, // i32.const 0; i32.extend8_s; end
+  ]);
+  new WebAssembly.Module(bytes); // V8 accepts it; only the sandbox's MVP rule rejects it
+  return Buffer.from(bytes);
+}
 
 /** A minimal wasm module exporting an immutable i32 global named `__abort_handler`. */
 function exportedGlobalModule() {
