@@ -179,7 +179,9 @@ pub fn normalize_base_url(input: &str) -> Result<String, &'static str> {
     if input.chars().any(|c| c.is_control() || c.is_whitespace()) {
         return Err("must not contain spaces or control characters");
     }
-    let (scheme, rest) = match input.find("://") {
+    // Byte scans instead of substring search: `&str` patterns pull a two-way searcher into
+    // the wasm, and these strings are ASCII-checked short URLs.
+    let (scheme, rest) = match input.as_bytes().windows(3).position(|w| w == b"://") {
         Some(at) => (input[..at].to_ascii_lowercase(), &input[at + 3..]),
         None => return Err("must be an absolute URL such as https://core.genauth.ai"),
     };
@@ -203,7 +205,7 @@ pub fn normalize_base_url(input: &str) -> Result<String, &'static str> {
         return Err("must use https (http is only allowed for localhost)");
     }
     let path = path.trim_end_matches('/');
-    if path.contains("//") {
+    if path.as_bytes().windows(2).any(|w| w == b"//") {
         return Err("must not contain an empty path segment");
     }
     let mut url = String::with_capacity(input.len());

@@ -1,4 +1,6 @@
 'use strict';
+const fs = require('fs');
+const path = require('path');
 // Turns the figures into the rows of the comparison table, the terminal table, BENCHMARKS.md and
 // the SVG chart of the ratios (written by hand as text).
 
@@ -316,6 +318,13 @@ function markdown(r, rows) {
   out.push('');
   for (const note of r.notes) out.push('- ' + note);
   out.push('');
+  // The hand-written analysis (profiles, before/after figures of fixes) is kept beside the
+  // generator, so a new run keeps it.
+  const analysis = path.join(__dirname, '..', 'analysis.md');
+  if (fs.existsSync(analysis)) {
+    out.push(fs.readFileSync(analysis, 'utf8').trim());
+    out.push('');
+  }
   return out.join('\n');
 }
 
