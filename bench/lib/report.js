@@ -53,10 +53,10 @@ function buildRows(r) {
       measure: 'Size in miniprogram_npm/ after packNpm (files, .map excluded)',
       ours: fmtBytes(w.ours.bytes) + ' (' + w.ours.fileCount + ' files)',
       peer: peerOk ? fmtBytes(w.peer.bytes) + ' (' + w.peer.fileCount + ' files)' : 'n/a',
-      ratio: peerOk ? fmtRatio(w.ours.bytes / w.peer.bytes) : 'n/a',
-      target: '—',
-      status: '—',
-      chart: peerOk ? { label: 'size (peer ÷ ours)', value: w.peer.bytes / w.ours.bytes, target: null } : null,
+      ratio: peerOk ? (w.ours.bytes / w.peer.bytes).toFixed(4) + '×' : 'n/a',
+      target: '≤ 0.05× (a twentieth)',
+      status: peerOk ? (w.ours.bytes * 20 <= w.peer.bytes ? 'met' : 'missed') : 'n/a',
+      chart: peerOk ? { label: 'size (peer ÷ ours)', value: w.peer.bytes / w.ours.bytes, target: 20 } : null,
     });
     rows.push({
       measure: '↳ same, gzip -9 of each file, summed',
