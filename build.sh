@@ -30,7 +30,8 @@ done
 WB_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 [ -n "$WB_VERSION" ] || { echo "wasm-bindgen is missing from Cargo.lock" >&2; exit 1; }
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WB_VERSION" ]; then
-  cargo install wasm-bindgen-cli --version "=$WB_VERSION" --locked
+  # Not --locked: its lock file names crate versions the registry may not serve yet.
+  cargo install wasm-bindgen-cli --version "=$WB_VERSION"
 fi
 HAVE_WB=$(wasm-bindgen --version | awk '{print $2}')
 [ "$HAVE_WB" = "$WB_VERSION" ] || { echo "wasm-bindgen $HAVE_WB on PATH, Cargo.lock wants $WB_VERSION" >&2; exit 1; }
