@@ -15,10 +15,11 @@ function api() {
 
 /**
  * Sends a request the core built (`{method, url, header, data, timeout}`).
- * Resolves `{status, body}` for any HTTP status; rejects `{kind: 'timeout'|'network', detail}`
- * when no answer arrives.
+ * Resolves `{status, body}` for any HTTP status, the body as bytes (the core reads them as
+ * they are: no JSON parsing by WeChat, no string to copy character by character);
+ * rejects `{kind: 'timeout'|'network', detail}` when no answer arrives.
  * @param {{method: string, url: string, header: Object, data?: string, timeout: number}} request
- * @returns {Promise<{status: number, body: string}>}
+ * @returns {Promise<{status: number, body: Uint8Array}>}
  */
 function request(request) {
   return new Promise(function (resolve, reject) {
@@ -36,11 +37,10 @@ function request(request) {
       method: request.method,
       header: request.header,
       timeout: request.timeout,
-      // The core reads the body as text: no JSON parsing by WeChat.
       dataType: 'text',
-      responseType: 'text',
+      responseType: 'arraybuffer',
       success: function (res) {
-        finish(resolve, { status: res.statusCode, body: bodyText(res.data) });
+        finish(resolve, { status: res.statusCode, body: bodyBytes(res.data) });
       },
       fail: function (err) {
         var detail = (err && err.errMsg) || 'request:fail';
@@ -70,14 +70,15 @@ function request(request) {
   });
 }
 
-function bodyText(data) {
-  if (typeof data === 'string') return data;
-  if (data === undefined || data === null) return '';
-  if (typeof ArrayBuffer !== 'undefined' && data instanceof ArrayBuffer) {
-    return new utf8.TextDecoder('utf-8', { ignoreBOM: true }).decode(new Uint8Array(data));
-  }
-  // Some runtimes parse JSON despite dataType 'text'.
-  return JSON.stringify(data);
+/** The body as bytes, whatever shape the runtime handed it over in. */
+function bodyBytes(data) {
+  var kind = Object.prototype.toString.call(data);
+  if (kind === '[object ArrayBuffer]') return new Uint8Array(data);
+  if (kind === '[object Uint8Array]') return data;
+  if (data === undefined || data === null) data = '';
+  // Runtimes that ignore responseType give text, or even parsed JSON.
+  if (typeof data !== 'string') data = JSON.stringify(data);
+  return new utf8.TextEncoder().encode(data);
 }
 
 /**
@@ -121,8 +122,9 @@ function readStorage(key) {
 
 /**
  * Makes the core's storage writes (`value: null` removes the key; `valueIsResult` stores the
- * call's result). Throws the errMsg text of the first write that fails.
- * @param {Array<{key: string, value?: *, valueIsResult?: boolean}>} writes
+ * call's result). A `cache` write that fails removes its key instead (a stale copy would be
+ * worse than none); any other failure throws its errMsg text.
+ * @param {Array<{key: string, value?: *, valueIsResult?: boolean, cache?: boolean}>} writes
  * @param {*} result the call's result value
  */
 function writeStorage(writes, result) {
@@ -133,7 +135,12 @@ function writeStorage(writes, result) {
       if (value === null || value === undefined) api().removeStorageSync(write.key);
       else api().setStorageSync(write.key, value);
     } catch (e) {
-      throw String((e && (e.errMsg || e.message)) || e);
+      if (!write.cache) throw String((e && (e.errMsg || e.message)) || e);
+      try {
+        api().removeStorageSync(write.key);
+      } catch (ignored) {
+        // Nothing more can be done for a cache entry.
+      }
     }
   }
 }

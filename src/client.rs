@@ -100,6 +100,9 @@ pub struct StorageWrite {
     /// The value to store as JSON text (a JSON string is stored as a string, an object as an
     /// object), or `None` to remove the key.
     pub value: Option<String>,
+    /// A cache (the user object): if storage refuses it, the host removes the key instead
+    /// and the call still succeeds. The token is never a cache.
+    pub cache: bool,
 }
 
 /// How an operation ended: its result (JSON text) and the storage writes to make.
@@ -464,10 +467,12 @@ impl Client {
             StorageWrite {
                 key: self.token_key.clone(),
                 value: Some(json::string(token)),
+                cache: false,
             },
             StorageWrite {
                 key: self.user_key.clone(),
                 value: user.map(|user| user.get().to_owned()),
+                cache: true,
             },
         ]
     }
@@ -485,6 +490,7 @@ impl Client {
         .map(|key| StorageWrite {
             key: (*key).to_owned(),
             value: None,
+            cache: false,
         })
         .collect()
     }

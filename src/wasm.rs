@@ -13,7 +13,7 @@
 //! `{"ok": false, "error": {code, message, serverCode?}, "store"?: [...]}`,
 //! where `store` lists `{key, value}` writes to make: `wx.setStorageSync(key, value)`, or
 //! `wx.removeStorageSync(key)` when `value` is `null`; `{key, valueIsResult: true}` stores
-//! the outcome's `value`.
+//! the outcome's `value`; `cache: true` marks a write whose failure only removes the key.
 
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -107,6 +107,9 @@ fn push_write(out: &mut String, write: &StorageWrite, result: Option<&String>) {
         }
         None => out.push_str(",\"value\":null"),
     }
+    if write.cache {
+        out.push_str(",\"cache\":true");
+    }
     out.push('}');
 }
 
@@ -170,13 +173,20 @@ impl Core {
         }
     }
 
-    /// Finishes operation `op` with the HTTP answer (`status`, `body` text), given the stored
-    /// session text as it is now.
-    pub fn complete(&self, op: &str, stored: Option<String>, status: u16, body: &str) -> String {
+    /// Finishes operation `op` with the HTTP answer (`status`, and the body's bytes as
+    /// `wx.request` returns them with `responseType: 'arraybuffer'`), given the stored token as
+    /// it is now. Bytes rather than a string: a string crosses one character at a time in
+    /// JavaScript, which without a JIT costs more than the parsing.
+    pub fn complete(&self, op: &str, stored: Option<String>, status: u16, body: &[u8]) -> String {
+        // A body that is not UTF-8 is not GenAuth's; the parsers report it as such.
+        let body = String::from_utf8_lossy(body);
         self.finish(
             op,
             stored.as_deref(),
-            Reply::Http(HttpResponse { status, body }),
+            Reply::Http(HttpResponse {
+                status,
+                body: &body,
+            }),
         )
     }
 

@@ -68,7 +68,7 @@ fn prepare_returns_a_wx_request_descriptor() {
 
 #[wasm_bindgen_test]
 fn complete_returns_the_value_and_the_writes() {
-    let outcome = parse(&core().complete("loginByCode", None, 200, &login_body()));
+    let outcome = parse(&core().complete("loginByCode", None, 200, login_body().as_bytes()));
     assert_eq!(outcome["ok"], true);
     assert_eq!(outcome["value"], json!({"id": "u1", "token": TOKEN}));
     // The token is stored as a string; the user is the result itself (it crosses once).
@@ -76,7 +76,7 @@ fn complete_returns_the_value_and_the_writes() {
         outcome["store"],
         json!([
             {"key": "genauth:app1:token", "value": TOKEN},
-            {"key": "genauth:app1:user", "valueIsResult": true},
+            {"key": "genauth:app1:user", "valueIsResult": true, "cache": true},
         ])
     );
 }
@@ -87,7 +87,7 @@ fn server_errors_carry_code_and_server_code() {
         "loginByCode",
         None,
         200,
-        r#"{"code":40163,"message":"code been used","data":null}"#,
+        br#"{"code":40163,"message":"code been used","data":null}"#,
     ));
     assert_eq!(outcome["ok"], false);
     assert_eq!(outcome["error"]["code"], "WX_CODE_USED");
@@ -101,7 +101,7 @@ fn server_errors_carry_code_and_server_code() {
 
 #[wasm_bindgen_test]
 fn removals_cross_as_null() {
-    let outcome = parse(&core().complete("logout", Some(TOKEN.into()), 200, r#"{"code":200}"#));
+    let outcome = parse(&core().complete("logout", Some(TOKEN.into()), 200, br#"{"code":200}"#));
     let store = outcome["store"].as_array().unwrap();
     assert_eq!(store.len(), 4);
     assert!(store.iter().all(|write| write["value"].is_null()));
@@ -149,8 +149,11 @@ fn bad_arguments_and_operations() {
             "{op}"
         );
     }
-    let outcome = parse(&core.complete("nope", None, 200, "{}"));
+    let outcome = parse(&core.complete("nope", None, 200, b"{}"));
     assert_eq!(outcome["error"]["code"], "INVALID_ARGUMENT");
+    // Bytes that are not UTF-8 are not GenAuth's protocol.
+    let outcome = parse(&core.complete("loginByCode", None, 200, b"\xff\xfe{"));
+    assert_eq!(outcome["error"]["code"], "INVALID_RESPONSE");
 }
 
 #[wasm_bindgen_test]
@@ -182,7 +185,7 @@ fn start_adopts_and_reports_writes() {
     let outcome = parse(&core.start(None, Some(TOKEN.to_owned()), Some(user), 1.8e12));
     assert_eq!(
         outcome["store"][1],
-        json!({"key": "genauth:app1:user", "value": {"id": "u1", "token": TOKEN}})
+        json!({"key": "genauth:app1:user", "value": {"id": "u1", "token": TOKEN}, "cache": true})
     );
     let outcome = parse(&core.start(None, None, None, 1.8e12));
     assert!(outcome.get("store").is_none());

@@ -585,10 +585,12 @@ fn start_adopts_the_authing_wxapp_sdk_session_once() {
             StorageWrite {
                 key: TOKEN_KEY.into(),
                 value: Some(format!("\"{token}\"")),
+                cache: false,
             },
             StorageWrite {
                 key: USER_KEY.into(),
                 value: Some(user.clone()),
+                cache: true,
             },
         ]
     );

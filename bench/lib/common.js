@@ -54,7 +54,8 @@ function summary(values) {
  * for both SDKs) from canned body texts, like WeChat would:
  * - `dataType` 'json' (WeChat's default, what `authing-wxapp-sdk` gets as it passes none): `res.data`
  *   is the body parsed (a fresh object each time, as WeChat parses each answer);
- *   any other `dataType` (ours asks for 'text'): `res.data` is the body text.
+ *   any other `dataType`: `res.data` is the body text; `responseType: 'arraybuffer'` (ours asks
+ *   for it): an ArrayBuffer of the body.
  * - storage keeps values the way WeChat does (serialized, so a read returns a copy; '' when absent).
  *   `useStore(name)` switches between independent storages (one per SDK in the same process).
  *
@@ -83,18 +84,28 @@ function createWx(bodies) {
     return null;
   }
 
+  const encoded = new Map();
+  const bytesOf = (text) => {
+    if (!encoded.has(text)) encoded.set(text, Buffer.from(text, 'utf8'));
+    const bytes = encoded.get(text);
+    return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  };
+
   const wx = {
     request(options) {
       counters.requests++;
       if (onRequest) onRequest(options);
       const text = route(options);
       const dataType = options.dataType === undefined ? 'json' : options.dataType;
+      const binary = options.responseType === 'arraybuffer';
       setImmediate(() => {
         if (text === null) {
           const res = { statusCode: 404, data: 'Not Found', header: { 'content-type': 'text/plain' }, errMsg: 'request:ok' };
           if (options.success) options.success(res);
         } else {
-          const data = dataType === 'json' ? JSON.parse(text) : text;
+          // responseType 'arraybuffer': WeChat makes the bytes natively; here they are encoded
+          // once per canned body and copied per response.
+          const data = binary ? bytesOf(text) : dataType === 'json' ? JSON.parse(text) : text;
           const res = { statusCode: 200, data, header: { 'content-type': 'application/json; charset=utf-8' }, cookies: [], errMsg: 'request:ok' };
           if (options.success) options.success(res);
         }

@@ -1,6 +1,7 @@
 'use strict';
-// Rewrites the few post-ES2017 constructs wasm-bindgen's glue may contain into ES2017, so
-// the shipped JS parses on every WeChat engine and passes "build npm":
+// Adapts wasm-bindgen's glue to WeChat. First, it rewrites the few post-ES2017 constructs the
+// glue may contain into ES2017, so the shipped JS parses on every WeChat engine and passes
+// "build npm":
 //   a?.b   a?.[k]   a?.(x)   ->   ((o) => o == null ? undefined : o.b)(a)  (one `?.` per chain)
 // Anything else newer than ES2017 fails the build (check-es2017.js), never ships silently.
 // Usage: node js-shim/build/lower-glue.js FILE   (rewrites FILE in place)
@@ -46,9 +47,36 @@ function lower(source) {
   return out;
 }
 
-if (require.main === module) {
-  const file = process.argv[2];
-  fs.writeFileSync(file, lower(fs.readFileSync(file, 'utf8')));
+// The glue notices that wasm memory grew by a detached buffer (`byteLength === 0`, or
+// `buffer.detached`). Engines are not uniform there (prior art patches it for iOS), so the
+// views are renewed whenever the memory's buffer is another object: true on every engine.
+const MEMORY_VIEW_CHECKS = [
+  [
+    'cachedUint8ArrayMemory0.byteLength === 0',
+    'cachedUint8ArrayMemory0.buffer !== wasm.memory.buffer',
+  ],
+  [
+    'cachedDataViewMemory0.buffer.detached === true || (cachedDataViewMemory0.buffer.detached === undefined && cachedDataViewMemory0.buffer !== wasm.memory.buffer)',
+    'cachedDataViewMemory0.buffer !== wasm.memory.buffer',
+  ],
+];
+
+function renewViewsOnGrowth(source) {
+  let out = source;
+  for (const [from, to] of MEMORY_VIEW_CHECKS) {
+    if (!out.includes(from)) {
+      // A new wasm-bindgen wrote it differently: look at the glue, then update this list.
+      if (from.startsWith('cachedUint8ArrayMemory0')) throw new Error(`glue changed: no "${from}"`);
+      continue;
+    }
+    out = out.split(from).join(to);
+  }
+  return out;
 }
 
-module.exports = { lower };
+if (require.main === module) {
+  const file = process.argv[2];
+  fs.writeFileSync(file, renewViewsOnGrowth(lower(fs.readFileSync(file, 'utf8'))));
+}
+
+module.exports = { lower, renewViewsOnGrowth };

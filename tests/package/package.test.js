@@ -410,6 +410,48 @@ describe('loading on a phone', () => {
     for (const field of ['main', 'types', 'files', 'miniprogram']) assert.ok(manifest[field], field);
   });
 
+  test('growing wasm memory (a 3 MB rawData) leaves later calls intact; a user too big to store is not kept stale', async () => {
+    const mp = launch();
+    const genauth = client(mp);
+    await genauth.ready();
+    const { loadCore } = mp.require('/miniprogram_npm/genauth-wxapp-sdk/loader.js');
+    const { memory } = await loadCore();
+    const before = memory.buffer.byteLength;
+    const nickname = '大'.repeat(8) + '😀';
+    const rawData = JSON.stringify({ nickName: nickname, padding: 'x'.repeat(3000000) });
+    const user = await genauth.loginByCode(emulator.mintCode(WX_APP, 'gwen'), { rawData });
+    assert.ok(memory.buffer.byteLength > before + 3000000, 'the memory grew');
+    assert.equal(user.nickname, nickname);
+    const again = await genauth.getCurrentUser();
+    assert.equal(again.id, user.id);
+    assert.equal(again.nickname, nickname);
+    assert.equal(await genauth.getToken(), again.token);
+    // WeChat keeps at most 1 MB per key: the 3 MB user could not be stored. The token (the
+    // session) was; the user cache was removed rather than left holding an older user.
+    assert.equal(storedValue(mp, TOKEN_KEY), again.token);
+    assert.equal(storedValue(mp, USER_KEY), '');
+  });
+
+  test('a token that cannot be stored rejects with STORAGE_FAILED and keeps the session', async () => {
+    const mp = launch();
+    const genauth = client(mp);
+    const user = await genauth.loginByCode(emulator.mintCode(WX_APP, 'hana'));
+    const before = snapshot(mp);
+    const setStorageSync = mp.wx.setStorageSync;
+    mp.wx.setStorageSync = () => {
+      throw new Error('setStorageSync:fail exceed storage max size 10MB');
+    };
+    try {
+      const error = await rejection(genauth.loginByCode(emulator.mintCode(WX_APP, 'hana')));
+      assertCodedError(error, 'STORAGE_FAILED');
+      assert.match(error.message, /exceed storage max size/);
+    } finally {
+      mp.wx.setStorageSync = setStorageSync;
+    }
+    assert.equal(snapshot(mp), before);
+    assert.equal(await genauth.getToken(), user.token);
+  });
+
   test('wasmPath points at a .wasm.br elsewhere in the code package', async () => {
     const codeRoot = makeCodePackage({
       files: { 'assets/genauth.wasm.br': fs.readFileSync(path.join(miniprogramDir(), 'core.wasm.br')) },
