@@ -26,114 +26,111 @@ pub struct Text(pub Option<String>);
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Number(pub Option<f64>);
 
-/// Reads one value of any JSON type and hands the scalars to `Scalar`.
-enum Scalar<'a> {
-    Str(&'a str),
+/// One JSON value of any type, keeping only scalars. One visitor serves every reader below,
+/// so the wasm holds its code once.
+enum Scalar {
+    Str(String),
     Int(i64),
     Float(f64),
     Other,
 }
 
-struct ScalarVisitor<F>(F);
+struct ScalarVisitor;
 
-impl<'de, T, F: FnOnce(Scalar<'_>) -> T> Visitor<'de> for ScalarVisitor<F> {
-    type Value = T;
+impl<'de> Visitor<'de> for ScalarVisitor {
+    type Value = Scalar;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
     }
 
-    fn visit_str<E>(self, v: &str) -> Result<T, E> {
-        Ok((self.0)(Scalar::Str(v)))
+    fn visit_str<E>(self, v: &str) -> Result<Scalar, E> {
+        Ok(Scalar::Str(v.to_owned()))
     }
 
-    fn visit_i64<E>(self, v: i64) -> Result<T, E> {
-        Ok((self.0)(Scalar::Int(v)))
+    fn visit_i64<E>(self, v: i64) -> Result<Scalar, E> {
+        Ok(Scalar::Int(v))
     }
 
-    fn visit_u64<E>(self, v: u64) -> Result<T, E> {
-        Ok((self.0)(match i64::try_from(v) {
-            Ok(v) => Scalar::Int(v),
-            Err(_) => Scalar::Other,
-        }))
+    fn visit_u64<E>(self, v: u64) -> Result<Scalar, E> {
+        Ok(i64::try_from(v).map_or(Scalar::Other, Scalar::Int))
     }
 
-    fn visit_f64<E>(self, v: f64) -> Result<T, E> {
-        Ok((self.0)(Scalar::Float(v)))
+    fn visit_f64<E>(self, v: f64) -> Result<Scalar, E> {
+        Ok(Scalar::Float(v))
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<T, E> {
-        Ok((self.0)(Scalar::Other))
+    fn visit_bool<E>(self, _: bool) -> Result<Scalar, E> {
+        Ok(Scalar::Other)
     }
 
-    fn visit_unit<E>(self) -> Result<T, E> {
-        Ok((self.0)(Scalar::Other))
+    fn visit_unit<E>(self) -> Result<Scalar, E> {
+        Ok(Scalar::Other)
     }
 
-    fn visit_none<E>(self) -> Result<T, E> {
-        Ok((self.0)(Scalar::Other))
+    fn visit_none<E>(self) -> Result<Scalar, E> {
+        Ok(Scalar::Other)
     }
 
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Scalar, D::Error> {
         d.deserialize_any(self)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<T, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Scalar, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok((self.0)(Scalar::Other))
+        Ok(Scalar::Other)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scalar, A::Error> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok((self.0)(Scalar::Other))
+        Ok(Scalar::Other)
+    }
+}
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Scalar, D::Error> {
+        d.deserialize_any(ScalarVisitor)
     }
 }
 
 impl<'de> Deserialize<'de> for Id {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Id, D::Error> {
-        d.deserialize_any(ScalarVisitor(|s: Scalar<'_>| {
-            Id(match s {
-                Scalar::Str(v) if !v.is_empty() => Some(v.to_owned()),
-                Scalar::Int(v) => Some(v.to_string()),
-                _ => None,
-            })
+        Ok(Id(match Scalar::deserialize(d)? {
+            Scalar::Str(v) if !v.is_empty() => Some(v),
+            Scalar::Int(v) => Some(v.to_string()),
+            _ => None,
         }))
     }
 }
 
 impl<'de> Deserialize<'de> for Code {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Code, D::Error> {
-        d.deserialize_any(ScalarVisitor(|s: Scalar<'_>| {
-            Code(match s {
-                Scalar::Int(v) => Some(v),
-                Scalar::Str(v) => v.trim().parse().ok(),
-                Scalar::Float(v) if v.fract() == 0.0 && v.abs() < 1e15 => Some(v as i64),
-                _ => None,
-            })
+        Ok(Code(match Scalar::deserialize(d)? {
+            Scalar::Int(v) => Some(v),
+            Scalar::Str(v) => v.trim().parse().ok(),
+            // Whole and in range, so the cast is exact.
+            Scalar::Float(v) if v.fract() == 0.0 && v.abs() < 1e15 => Some(v as i64),
+            _ => None,
         }))
     }
 }
 
 impl<'de> Deserialize<'de> for Text {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Text, D::Error> {
-        d.deserialize_any(ScalarVisitor(|s: Scalar<'_>| {
-            Text(match s {
-                Scalar::Str(v) => Some(v.to_owned()),
-                _ => None,
-            })
+        Ok(Text(match Scalar::deserialize(d)? {
+            Scalar::Str(v) => Some(v),
+            _ => None,
         }))
     }
 }
 
 impl<'de> Deserialize<'de> for Number {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Number, D::Error> {
-        d.deserialize_any(ScalarVisitor(|s: Scalar<'_>| {
-            Number(match s {
-                // i64 → f64 may round, harmless for timestamps.
-                Scalar::Int(v) => Some(v as f64),
-                Scalar::Float(v) => Some(v),
-                _ => None,
-            })
+        Ok(Number(match Scalar::deserialize(d)? {
+            // i64 → f64 may round, harmless for timestamps.
+            Scalar::Int(v) => Some(v as f64),
+            Scalar::Float(v) => Some(v),
+            _ => None,
         }))
     }
 }

@@ -8,7 +8,6 @@
 //! - The HTTP status is not part of the protocol (the v4 SDK ignores it); it only matters
 //!   when the body is not GenAuth's: a 5xx then reads as a server error.
 
-use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -209,87 +208,23 @@ pub fn parse_rest<'a>(
 struct GraphqlBody<'a> {
     #[serde(borrow)]
     data: Option<&'a RawValue>,
-    errors: Option<Vec<GraphqlError>>,
+    #[serde(borrow)]
+    errors: Option<Vec<GraphqlError<'a>>>,
 }
 
 #[derive(Deserialize)]
-struct GraphqlError {
+struct GraphqlError<'a> {
+    #[serde(borrow)]
+    message: Option<&'a RawValue>,
+}
+
+/// `errors[i].message` when it is GenAuth's object `{code, message, data}`.
+#[derive(Deserialize)]
+struct ErrorDetail {
     #[serde(default)]
-    message: ErrorMessage,
-}
-
-/// `errors[i].message`: GenAuth puts `{code, message, data}` there; plain GraphQL a string.
-#[derive(Default)]
-enum ErrorMessage {
-    Detail {
-        code: Code,
-        message: Text,
-    },
-    Plain(String),
-    #[default]
-    Other,
-}
-
-impl<'de> Deserialize<'de> for ErrorMessage {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<ErrorMessage, D::Error> {
-        struct MessageVisitor;
-
-        impl<'de> Visitor<'de> for MessageVisitor {
-            type Value = ErrorMessage;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a GraphQL error message")
-            }
-
-            fn visit_str<E>(self, v: &str) -> Result<ErrorMessage, E> {
-                Ok(ErrorMessage::Plain(v.to_owned()))
-            }
-
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ErrorMessage, A::Error> {
-                let (mut code, mut message) = (Code::default(), Text::default());
-                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                    match key.as_ref() {
-                        "code" => code = map.next_value()?,
-                        "message" => message = map.next_value()?,
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(ErrorMessage::Detail { code, message })
-            }
-
-            fn visit_unit<E>(self) -> Result<ErrorMessage, E> {
-                Ok(ErrorMessage::Other)
-            }
-
-            fn visit_bool<E>(self, _: bool) -> Result<ErrorMessage, E> {
-                Ok(ErrorMessage::Other)
-            }
-
-            fn visit_i64<E>(self, _: i64) -> Result<ErrorMessage, E> {
-                Ok(ErrorMessage::Other)
-            }
-
-            fn visit_u64<E>(self, _: u64) -> Result<ErrorMessage, E> {
-                Ok(ErrorMessage::Other)
-            }
-
-            fn visit_f64<E>(self, _: f64) -> Result<ErrorMessage, E> {
-                Ok(ErrorMessage::Other)
-            }
-
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<ErrorMessage, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(ErrorMessage::Other)
-            }
-        }
-
-        d.deserialize_any(MessageVisitor)
-    }
+    code: Code,
+    #[serde(default)]
+    message: Text,
 }
 
 /// Reads a GraphQL answer and returns the JSON text of `data.<field>` (`None` if `null`).
@@ -316,23 +251,21 @@ pub fn parse_graphql<'a>(
     }
 }
 
-fn graphql_error(message: ErrorMessage, lang: Lang) -> Error {
-    match message {
+fn graphql_error(message: Option<&RawValue>, lang: Lang) -> Error {
+    let text = message.map(RawValue::get).unwrap_or("");
+    if text.starts_with('{') {
         // GenAuth: {"message": {"code": 2020, "message": "...", "data": null}}
-        ErrorMessage::Detail {
-            code: Code(Some(code)),
-            message,
-        } => Error::from_server(code, &short(message), lang),
-        ErrorMessage::Detail {
-            code: Code(None),
-            message,
-        } => Error::with_detail(ErrorCode::ServerRejected, lang, &short(message)),
-        // A plain GraphQL error: {"message": "..."}
-        ErrorMessage::Plain(text) => {
-            Error::with_detail(ErrorCode::ServerRejected, lang, &short(Text(Some(text))))
+        if let Ok(detail) = serde_json::from_str::<ErrorDetail>(text) {
+            return match detail.code.0 {
+                Some(code) => Error::from_server(code, &short(detail.message), lang),
+                None => Error::with_detail(ErrorCode::ServerRejected, lang, &short(detail.message)),
+            };
         }
-        ErrorMessage::Other => Error::new(ErrorCode::ServerRejected, lang),
+    } else if let Ok(plain) = serde_json::from_str::<Text>(text) {
+        // A plain GraphQL error: {"message": "..."}
+        return Error::with_detail(ErrorCode::ServerRejected, lang, &short(plain));
     }
+    Error::new(ErrorCode::ServerRejected, lang)
 }
 
 /// An answer that is not GenAuth's protocol: a server error if the status says so.

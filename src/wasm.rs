@@ -178,15 +178,12 @@ impl Core {
     /// it is now. Bytes rather than a string: a string crosses one character at a time in
     /// JavaScript, which without a JIT costs more than the parsing.
     pub fn complete(&self, op: &str, stored: Option<String>, status: u16, body: &[u8]) -> String {
-        // A body that is not UTF-8 is not GenAuth's; the parsers report it as such.
-        let body = String::from_utf8_lossy(body);
+        // A body that is not UTF-8 is not GenAuth's: read as empty, the parsers report it.
+        let body = std::str::from_utf8(body).unwrap_or_default();
         self.finish(
             op,
             stored.as_deref(),
-            Reply::Http(HttpResponse {
-                status,
-                body: &body,
-            }),
+            Reply::Http(HttpResponse { status, body }),
         )
     }
 
