@@ -200,7 +200,8 @@ AuthenticationClient.prototype._run = function (op, args) {
     if (!step.request) return settle(core, step);
     return wxApi.request(step.request).then(
       function (response) {
-        var stored = wxApi.readStorage(self._sessionKey);
+        // The token as it is now (another call may have changed it), when the core reads it.
+        var stored = step.completeReadsSession ? wxApi.readStorage(self._sessionKey) : undefined;
         return settle(core, JSON.parse(core.complete(op, stored, response.status, response.body)));
       },
       function (failure) {

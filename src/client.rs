@@ -282,6 +282,12 @@ impl Client {
         }
     }
 
+    /// Whether [`Client::complete`] for `kind` reads the stored token (only a refreshed user is
+    /// checked against the session); the host may skip reading storage for the others.
+    pub fn complete_reads_session(kind: OpKind) -> bool {
+        kind == OpKind::GetCurrentUser
+    }
+
     /// Finishes an operation with the reply to its request, given the stored session text
     /// as it is now (another call may have changed it meanwhile).
     pub fn complete(&self, kind: OpKind, stored: Option<&str>, reply: Reply<'_>) -> Outcome {

@@ -8,7 +8,8 @@
 //! once per property. Results are the server's own JSON, passed through untouched.
 //!
 //! Every call returns one JSON object:
-//! `{"request": {method, url, header, data?, timeout}}` (send it, then `complete`), or
+//! `{"request": {method, url, header, data?, timeout}, "completeReadsSession": bool}` (send
+//! it, then `complete`, passing the stored token only if `completeReadsSession`), or
 //! `{"ok": true, "value": <any>, "store"?: [...]}`, or
 //! `{"ok": false, "error": {code, message, serverCode?}, "store"?: [...]}`,
 //! where `store` lists `{key, value}` writes to make: `wx.setStorageSync(key, value)`, or
@@ -168,7 +169,13 @@ impl Core {
             Err(error) => return error_json(&error),
         };
         match self.client.prepare(&operation, stored.as_deref()) {
-            Step::Send(request) => format!("{{\"request\":{}}}", to_json(&request)),
+            Step::Send(request) => {
+                let reads = Client::complete_reads_session(operation.kind());
+                format!(
+                    "{{\"request\":{},\"completeReadsSession\":{reads}}}",
+                    to_json(&request)
+                )
+            }
             Step::Done(outcome) => outcome_json(&outcome),
         }
     }

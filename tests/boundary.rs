@@ -64,6 +64,11 @@ fn prepare_returns_a_wx_request_descriptor() {
     assert_eq!(request["header"]["x-authing-app-id"], "app1");
     assert_eq!(request["data"], r#"{"code":"c1"}"#);
     assert_eq!(request["timeout"], 10_000);
+    assert_eq!(step["completeReadsSession"], false);
+    let token = "a.b.c";
+    let step = parse(&core().prepare("getCurrentUser", None, Some(token.into())));
+    assert_eq!(step["completeReadsSession"], true);
+    assert_eq!(step["request"]["header"]["Authorization"], "Bearer a.b.c");
 }
 
 #[wasm_bindgen_test]
