@@ -196,19 +196,35 @@ AuthenticationClient.prototype._run = function (op, args) {
   var self = this;
   return this._ready.then(function (core) {
     var json = args === undefined ? undefined : toJson(args);
-    var step = JSON.parse(core.prepare(op, json, wxApi.readStorage(self._sessionKey)));
+    var stored = self._readSession();
+    var step = JSON.parse(core.prepare(op, json, stored.value, stored.same));
     if (!step.request) return settle(core, step);
     return wxApi.request(step.request).then(
       function (response) {
-        // The token as it is now (another call may have changed it), when the core reads it.
-        var stored = step.completeReadsSession ? wxApi.readStorage(self._sessionKey) : undefined;
-        return settle(core, JSON.parse(core.complete(op, stored, response.status, response.body)));
+        // The token as it is now (another call may have changed it), when the core reads it;
+        // otherwise "unchanged", which leaves the core's copy as it is.
+        var now = step.completeReadsSession ? self._readSession() : { value: undefined, same: true };
+        var outcome = core.complete(op, now.value, now.same, response.status, response.body);
+        return settle(core, JSON.parse(outcome));
       },
       function (failure) {
         return settle(core, JSON.parse(core.failed(op, failure.kind, failure.detail)));
       }
     );
   });
+};
+
+/**
+ * The stored token for the core: `{value, same}`, where `same` says storage still holds
+ * what the core was given last, so the text need not cross into wasm again.
+ */
+AuthenticationClient.prototype._readSession = function () {
+  var value = wxApi.readStorage(this._sessionKey);
+  // Read and handed to the core in the same turn, so the two copies never drift apart.
+  var same = this._passed === true && value === this._lastSession;
+  this._passed = true;
+  this._lastSession = value;
+  return { value: same ? undefined : value, same: same };
 };
 
 /** Makes the outcome's storage writes, then resolves its value or throws its error. */

@@ -16,6 +16,8 @@
 //! `wx.removeStorageSync(key)` when `value` is `null`; `{key, valueIsResult: true}` stores
 //! the outcome's `value`; `cache: true` marks a write whose failure only removes the key.
 
+use std::cell::RefCell;
+
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
@@ -32,6 +34,10 @@ use crate::options::{ClientOptions, Lang, RawOptions};
 #[derive(Debug)]
 pub struct Core {
     client: Client,
+    /// The stored token the shim passed last. When storage still holds the same text, the
+    /// shim says so instead of copying it in again: a string crosses into wasm one character
+    /// at a time in JavaScript, which costs most where there is no JIT.
+    last_stored: RefCell<Option<String>>,
 }
 
 #[derive(Serialize)]
@@ -130,6 +136,7 @@ impl Core {
         let options = ClientOptions::from_raw(raw).map_err(|e| error_json(&e))?;
         Ok(Core {
             client: Client::new(options),
+            last_stored: RefCell::new(None),
         })
     }
 
@@ -161,13 +168,21 @@ impl Core {
     }
 
     /// Begins operation `op` (a method name) with its arguments (JSON text, if any) and the
-    /// stored session text. Returns a request to send, or a finished outcome.
-    pub fn prepare(&self, op: &str, args: Option<String>, stored: Option<String>) -> String {
+    /// stored token (`same_stored`: storage holds what was passed last time, `stored` is then
+    /// ignored). Returns a request to send, or a finished outcome.
+    pub fn prepare(
+        &self,
+        op: &str,
+        args: Option<String>,
+        stored: Option<String>,
+        same_stored: bool,
+    ) -> String {
         let lang = self.client.options().lang;
         let operation = match parse_operation(op, args.as_deref(), lang) {
             Ok(operation) => operation,
             Err(error) => return error_json(&error),
         };
+        let stored = self.stored(stored, same_stored);
         match self.client.prepare(&operation, stored.as_deref()) {
             Step::Send(request) => {
                 let reads = Client::complete_reads_session(operation.kind());
@@ -184,9 +199,17 @@ impl Core {
     /// `wx.request` returns them with `responseType: 'arraybuffer'`), given the stored token as
     /// it is now. Bytes rather than a string: a string crosses one character at a time in
     /// JavaScript, which without a JIT costs more than the parsing.
-    pub fn complete(&self, op: &str, stored: Option<String>, status: u16, body: &[u8]) -> String {
+    pub fn complete(
+        &self,
+        op: &str,
+        stored: Option<String>,
+        same_stored: bool,
+        status: u16,
+        body: &[u8],
+    ) -> String {
         // A body that is not UTF-8 is not GenAuth's: read as empty, the parsers report it.
         let body = std::str::from_utf8(body).unwrap_or_default();
+        let stored = self.stored(stored, same_stored);
         self.finish(
             op,
             stored.as_deref(),
@@ -215,6 +238,20 @@ impl Core {
             ErrorCode::WxLoginFailed
         };
         error_json(&self.client.host_failure(code, detail))
+    }
+
+    /// The stored token to use: the one passed now, or the one passed last time.
+    fn stored(&self, stored: Option<String>, same_stored: bool) -> Option<String> {
+        // No call re-enters another, so the cell is never borrowed here; if it were, the
+        // token passed now is the safe answer.
+        match self.last_stored.try_borrow_mut() {
+            Ok(last) if same_stored => last.clone(),
+            Ok(mut last) => {
+                last.clone_from(&stored);
+                stored
+            }
+            Err(_) => stored,
+        }
     }
 
     fn finish(&self, op: &str, stored: Option<&str>, reply: Reply<'_>) -> String {

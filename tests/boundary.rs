@@ -53,7 +53,7 @@ fn storage_keys() {
 
 #[wasm_bindgen_test]
 fn prepare_returns_a_wx_request_descriptor() {
-    let step = parse(&core().prepare("loginByCode", Some(r#"{"code":"c1"}"#.into()), None));
+    let step = parse(&core().prepare("loginByCode", Some(r#"{"code":"c1"}"#.into()), None, false));
     assert!(step.get("ok").is_none());
     let request = &step["request"];
     assert_eq!(request["method"], "POST");
@@ -66,14 +66,14 @@ fn prepare_returns_a_wx_request_descriptor() {
     assert_eq!(request["timeout"], 10_000);
     assert_eq!(step["completeReadsSession"], false);
     let token = "a.b.c";
-    let step = parse(&core().prepare("getCurrentUser", None, Some(token.into())));
+    let step = parse(&core().prepare("getCurrentUser", None, Some(token.into()), false));
     assert_eq!(step["completeReadsSession"], true);
     assert_eq!(step["request"]["header"]["Authorization"], "Bearer a.b.c");
 }
 
 #[wasm_bindgen_test]
 fn complete_returns_the_value_and_the_writes() {
-    let outcome = parse(&core().complete("loginByCode", None, 200, login_body().as_bytes()));
+    let outcome = parse(&core().complete("loginByCode", None, false, 200, login_body().as_bytes()));
     assert_eq!(outcome["ok"], true);
     assert_eq!(outcome["value"], json!({"id": "u1", "token": TOKEN}));
     // The token is stored as a string; the user is the result itself (it crosses once).
@@ -91,6 +91,7 @@ fn server_errors_carry_code_and_server_code() {
     let outcome = parse(&core().complete(
         "loginByCode",
         None,
+        false,
         200,
         br#"{"code":40163,"message":"code been used","data":null}"#,
     ));
@@ -106,7 +107,8 @@ fn server_errors_carry_code_and_server_code() {
 
 #[wasm_bindgen_test]
 fn removals_cross_as_null() {
-    let outcome = parse(&core().complete("logout", Some(TOKEN.into()), 200, br#"{"code":200}"#));
+    let outcome =
+        parse(&core().complete("logout", Some(TOKEN.into()), false, 200, br#"{"code":200}"#));
     let store = outcome["store"].as_array().unwrap();
     assert_eq!(store.len(), 4);
     assert!(store.iter().all(|write| write["value"].is_null()));
@@ -144,7 +146,7 @@ fn bad_arguments_and_operations() {
         ("deleteEverything", "{}", "unknown operation"),
     ];
     for (op, args, detail) in cases {
-        let outcome = parse(&core.prepare(op, Some(args.into()), None));
+        let outcome = parse(&core.prepare(op, Some(args.into()), None, false));
         assert_eq!(outcome["error"]["code"], "INVALID_ARGUMENT", "{op}");
         assert!(
             outcome["error"]["message"]
@@ -154,22 +156,42 @@ fn bad_arguments_and_operations() {
             "{op}"
         );
     }
-    let outcome = parse(&core.complete("nope", None, 200, b"{}"));
+    let outcome = parse(&core.complete("nope", None, false, 200, b"{}"));
     assert_eq!(outcome["error"]["code"], "INVALID_ARGUMENT");
     // Bytes that are not UTF-8 are not GenAuth's protocol.
-    let outcome = parse(&core.complete("loginByCode", None, 200, b"\xff\xfe{"));
+    let outcome = parse(&core.complete("loginByCode", None, false, 200, b"\xff\xfe{"));
     assert_eq!(outcome["error"]["code"], "INVALID_RESPONSE");
+}
+
+#[wasm_bindgen_test]
+fn the_stored_token_can_be_reused_instead_of_passed_again() {
+    let core = core();
+    let first = parse(&core.prepare("getToken", None, Some(TOKEN.into()), false));
+    assert_eq!(first["value"], TOKEN);
+    // Storage unchanged: the shim passes nothing and says so.
+    let again = parse(&core.prepare("getToken", None, None, true));
+    assert_eq!(again["value"], TOKEN);
+    let step = parse(&core.prepare("getCurrentUser", None, None, true));
+    assert_eq!(
+        step["request"]["header"]["Authorization"],
+        format!("Bearer {TOKEN}")
+    );
+    // Storage changed (here: emptied): passed again, and remembered.
+    let gone = parse(&core.prepare("getToken", None, None, false));
+    assert!(gone["value"].is_null());
+    let still_gone = parse(&core.prepare("getToken", None, None, true));
+    assert!(still_gone["value"].is_null());
 }
 
 #[wasm_bindgen_test]
 fn local_answers() {
     let core = core();
-    let token = parse(&core.prepare("getToken", None, None));
+    let token = parse(&core.prepare("getToken", None, None, false));
     assert_eq!(token, json!({"ok": true, "value": null}));
-    let status = parse(&core.prepare("checkLoginStatus", None, None));
+    let status = parse(&core.prepare("checkLoginStatus", None, None, false));
     assert_eq!(status["value"]["status"], false);
     assert_eq!(status["value"]["code"], 2020);
-    let token = parse(&core.prepare("getToken", None, Some(TOKEN.into())));
+    let token = parse(&core.prepare("getToken", None, Some(TOKEN.into()), false));
     assert_eq!(token["value"], TOKEN);
 }
 

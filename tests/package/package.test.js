@@ -231,6 +231,26 @@ describe('the session', () => {
     assert.equal(current.id, user.id);
   });
 
+  test('two clients of one app always see the session the other left', async () => {
+    const mp = launch();
+    const a = client(mp);
+    const b = client(mp);
+    assert.equal(await b.getToken(), null);
+    const first = await a.loginByCode(emulator.mintCode(WX_APP, 'alice'));
+    assert.equal(await b.getToken(), first.token);
+    assert.equal(await b.getToken(), first.token, 'unchanged storage, asked twice');
+    await a.logout();
+    assert.equal(await b.getToken(), null);
+    assert.equal(await b.getCurrentUser(), null);
+    const second = await b.loginByCode(emulator.mintCode(WX_APP, 'bob'));
+    assert.equal(await a.getToken(), second.token);
+    assert.equal((await a.getCurrentUser()).id, second.id);
+    // Storage changed behind both clients' backs (e.g. another SDK, or wx.clearStorage).
+    mp.wx.clearStorageSync();
+    assert.equal(await a.getToken(), null);
+    assert.equal(await b.getCurrentUser(), null);
+  });
+
   test('getCurrentUser and checkLoginStatus after login', async () => {
     const mp = launch();
     const genauth = client(mp);
