@@ -210,7 +210,7 @@ impl Client {
         if current.is_some() {
             return Vec::new();
         }
-        match session::adopt_legacy(legacy_token, legacy_user, &self.options.app_id, now_ms) {
+        match session::adopt_legacy(legacy_token, legacy_user, now_ms) {
             Some(adopted) => self.write_session(&adopted.token, adopted.user.as_deref()),
             None => Vec::new(),
         }

@@ -1,12 +1,12 @@
 //! Reading the payload of a GenAuth token (a JWT) without verifying it.
 //!
 //! Like `authing-js-sdk` (`jwt-decode`), the SDK only reads claims to learn who is logged in
-//! and until when (`sub` or `data.id`, `exp`, `iat`, `aud`). The signature is the server's
+//! and until when (`sub` or `data.id`, `exp`, `iat`). The signature is the server's
 //! business: every request carries the token and the server checks it.
 
 use serde::Deserialize;
 
-use crate::json::{Id, Number, Text};
+use crate::json::{Id, Number};
 
 /// The claims the SDK uses.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -17,8 +17,6 @@ pub struct Claims {
     pub exp: Option<i64>,
     /// Issued at, seconds since the epoch.
     pub iat: Option<i64>,
-    /// The audience (GenAuth puts the application id there), if it is a single string.
-    pub aud: Option<String>,
 }
 
 impl Claims {
@@ -40,8 +38,6 @@ struct Payload {
     exp: Number,
     #[serde(default)]
     iat: Number,
-    #[serde(default)]
-    aud: Text,
     data: Option<PayloadData>,
 }
 
@@ -65,7 +61,6 @@ pub fn decode(token: &str) -> Option<Claims> {
         user_id,
         exp: payload.exp.0.and_then(seconds),
         iat: payload.iat.0.and_then(seconds),
-        aud: payload.aud.0,
     })
 }
 
@@ -149,7 +144,7 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn reads_sub_exp_iat_aud() {
+    fn reads_sub_exp_iat() {
         let token = token_with(r#"{"sub":"u1","exp":1700000000,"iat":1690000000,"aud":"app1"}"#);
         assert_eq!(
             decode(&token),
@@ -157,7 +152,6 @@ pub(crate) mod tests {
                 user_id: Some("u1".into()),
                 exp: Some(1_700_000_000),
                 iat: Some(1_690_000_000),
-                aud: Some("app1".into()),
             })
         );
     }
@@ -167,7 +161,6 @@ pub(crate) mod tests {
         let token = token_with(r#"{"data":{"id":"u2"},"aud":["a","b"]}"#);
         let claims = decode(&token).unwrap();
         assert_eq!(claims.user_id.as_deref(), Some("u2"));
-        assert_eq!(claims.aud, None);
         assert_eq!(claims.exp, None);
     }
 

@@ -83,13 +83,10 @@ pub struct Adopted {
 
 /// Takes over the session `authing-wxapp-sdk` left in storage: its token (a string) and its
 /// user (an object, given as JSON text). Returns `None` when there is nothing usable: no
-/// token, a token that has expired at `now_ms`, or one issued for another app.
-pub fn adopt_legacy(
-    token: Option<&str>,
-    user_json: Option<&str>,
-    app_id: &str,
-    now_ms: f64,
-) -> Option<Adopted> {
+/// token, or one that has expired at `now_ms`. The old SDK kept one session for the whole
+/// mini program and sent it whatever the app id, so neither is the token's audience checked
+/// here: the server judges it at the first call.
+pub fn adopt_legacy(token: Option<&str>, user_json: Option<&str>, now_ms: f64) -> Option<Adopted> {
     let user = user_json
         .filter(|text| text.trim_start().starts_with('{'))
         .and_then(|text| RawValue::from_string(text.to_owned()).ok());
@@ -105,9 +102,7 @@ pub fn adopt_legacy(
     if !is_token_like(&token) {
         return None;
     }
-    let claims = jwt::decode(&token).unwrap_or_default();
-    let other_app = matches!(&claims.aud, Some(aud) if aud != app_id);
-    if other_app || claims.is_expired(now_ms) {
+    if jwt::decode(&token).unwrap_or_default().is_expired(now_ms) {
         return None;
     }
     Some(Adopted { token, user })
@@ -171,7 +166,7 @@ mod tests {
         let token = token_with(r#"{"sub":"u1","exp":2000000000,"aud":"app1"}"#);
         let user = format!(r#"{{"id":"u1","token":"{token}"}}"#);
         let now = 1_800_000_000_000.0;
-        let adopted = adopt_legacy(Some(&token), Some(&user), "app1", now).unwrap();
+        let adopted = adopt_legacy(Some(&token), Some(&user), now).unwrap();
         assert_eq!(adopted.token, token);
         assert_eq!(
             adopted.user.as_deref().map(RawValue::get),
@@ -179,28 +174,29 @@ mod tests {
         );
 
         // The token alone is enough; so is the user's own token field.
-        assert!(adopt_legacy(Some(&token), None, "app1", now).is_some());
-        let from_user = adopt_legacy(None, Some(&user), "app1", now).unwrap();
+        assert!(adopt_legacy(Some(&token), None, now).is_some());
+        let from_user = adopt_legacy(None, Some(&user), now).unwrap();
         assert_eq!(from_user.token, token);
-        assert!(adopt_legacy(Some(""), Some(&user), "app1", now).is_some());
+        assert!(adopt_legacy(Some(""), Some(&user), now).is_some());
+        // Whatever the audience: the old SDK sent it for any app id.
+        let other_app = token_with(r#"{"sub":"u1","aud":"app2"}"#);
+        assert!(adopt_legacy(Some(&other_app), None, now).is_some());
     }
 
     #[test]
     fn does_not_adopt_what_is_unusable() {
         let now = 1_800_000_000_000.0;
         let expired = token_with(r#"{"sub":"u1","exp":1000}"#);
-        let other_app = token_with(r#"{"sub":"u1","aud":"app2"}"#);
-        assert!(adopt_legacy(None, None, "app1", now).is_none());
-        assert!(adopt_legacy(Some(""), Some("\"\""), "app1", now).is_none());
-        assert!(adopt_legacy(Some(&expired), None, "app1", now).is_none());
-        assert!(adopt_legacy(Some(&other_app), None, "app1", now).is_none());
-        assert!(adopt_legacy(None, Some(r#"{"id":"u1"}"#), "app1", now).is_none());
-        assert!(adopt_legacy(Some("bad token"), None, "app1", now).is_none());
+        assert!(adopt_legacy(None, None, now).is_none());
+        assert!(adopt_legacy(Some(""), Some("\"\""), now).is_none());
+        assert!(adopt_legacy(Some(&expired), None, now).is_none());
+        assert!(adopt_legacy(None, Some(r#"{"id":"u1"}"#), now).is_none());
+        assert!(adopt_legacy(Some("bad token"), None, now).is_none());
         // A malformed user is dropped, the token is still adopted.
         let token = token_with(r#"{"sub":"u1"}"#);
-        let adopted = adopt_legacy(Some(&token), Some("[1,2]"), "app1", now).unwrap();
+        let adopted = adopt_legacy(Some(&token), Some("[1,2]"), now).unwrap();
         assert!(adopted.user.is_none());
-        let adopted = adopt_legacy(Some(&token), Some("{not json"), "app1", now).unwrap();
+        let adopted = adopt_legacy(Some(&token), Some("{not json"), now).unwrap();
         assert!(adopted.user.is_none());
     }
 }
