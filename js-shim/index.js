@@ -79,7 +79,12 @@ function AuthenticationClient(options) {
           wxApi.readStorage(keys[2]),
           Date.now()
         );
-        settle(core, JSON.parse(start));
+        try {
+          settle(core, JSON.parse(start));
+        } catch (e) {
+          // Taking over the old SDK's session is best effort: if storage refuses it, the
+          // client still works (logged out) and the next start tries again.
+        }
         return core;
       },
       function (cause) {
@@ -240,10 +245,16 @@ function settle(core, outcome) {
   return outcome.value;
 }
 
-/** JSON text of an argument; what JSON cannot express reaches the core as a string. */
+/**
+ * JSON text of an argument. Functions become a placeholder string rather than vanishing, so
+ * the core names an option it does not know (`onError`, say) instead of ignoring it; what
+ * JSON cannot express at all reaches the core as a string, which it reports.
+ */
 function toJson(value) {
   try {
-    var text = JSON.stringify(value);
+    var text = JSON.stringify(value, function (key, item) {
+      return typeof item === 'function' ? '[function]' : item;
+    });
     return text === undefined ? 'null' : text;
   } catch (e) {
     return JSON.stringify(String(e && e.message));

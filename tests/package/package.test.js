@@ -329,6 +329,19 @@ describe('the session', () => {
     assert.equal(mp.storage.size, 0, 'the legacy keys go too, so they are not adopted again');
     assert.equal(await client(launch({ storage })).getToken(), null);
   });
+
+  test('a take-over that storage refuses leaves a working client, and is tried again', async () => {
+    const user = await client(launch()).loginByCode(emulator.mintCode(WX_APP, 'alice'));
+    const storage = new Map([['_authing_token', JSON.stringify(user.token)]]);
+    const full = launch({ storage });
+    full.wx.setStorageSync = () => {
+      throw new Error('setStorageSync:fail exceed storage max size 10MB');
+    };
+    const refused = client(full);
+    await refused.ready();
+    assert.equal(await refused.getToken(), null);
+    assert.equal(await client(launch({ storage })).getToken(), user.token, 'adopted on the next start');
+  });
 });
 
 describe('failures', () => {
@@ -393,6 +406,7 @@ describe('failures', () => {
       [{ appId: 'a\nb' }, /control characters/],
       [{ appId: APP_ID, host: 'http://example.com' }, /https/],
       [{ appId: APP_ID, appid: 'typo' }, /unknown field `appid`/],
+      [{ appId: APP_ID, onError: () => {} }, /unknown field `onError`/],
       [{ appId: APP_ID, lang: 'fr' }, /lang/],
       [{ appId: APP_ID, timeout: -1 }, /timeout/],
     ];
