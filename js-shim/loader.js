@@ -53,7 +53,7 @@ function WasmPath(path) {
 function instantiateInWeChat(path) {
   var adapter = {
     instantiate: function (ref, imports) {
-      return WXWebAssembly.instantiate(ref.path, imports).then(function (result) {
+      return instantiatePath(ref.path, imports).then(function (result) {
         // Some base libraries resolve to {instance, module}, others to the Instance.
         return result && result.instance ? result : { instance: result, module: undefined };
       });
@@ -66,6 +66,20 @@ function instantiateInWeChat(path) {
   return bindings({ module_or_path: new WasmPath(path) }).then(function (exports) {
     bindings.memory = exports.memory;
     return bindings;
+  });
+}
+
+/**
+ * `WXWebAssembly.instantiate(path)`. Both `/a/b.wasm.br` and `a/b.wasm.br` are code-package
+ * paths, and which form every base library takes is not documented: if the absolute form is
+ * refused, the relative one is tried once before giving up (with the first error).
+ */
+function instantiatePath(path, imports) {
+  return WXWebAssembly.instantiate(path, imports).then(null, function (error) {
+    if (path.charAt(0) !== '/') throw error;
+    return WXWebAssembly.instantiate(path.slice(1), imports).then(null, function () {
+      throw error;
+    });
   });
 }
 

@@ -486,6 +486,23 @@ describe('loading on a phone', () => {
     assert.equal(await genauth.getToken(), user.token);
   });
 
+  test('a runtime that only takes package paths without the leading slash still loads', async () => {
+    const mp = launch();
+    const original = mp.context.WXWebAssembly.instantiate;
+    const seen = [];
+    mp.context.WXWebAssembly.instantiate = (path, imports) => {
+      seen.push(path);
+      if (path.startsWith('/')) return Promise.reject(new Error(`not found: ${path}`));
+      return original(path, imports);
+    };
+    const user = await client(mp).loginByCode(emulator.mintCode(WX_APP, 'ivy'));
+    assert.ok(user.id);
+    assert.deepEqual(seen, [
+      '/miniprogram_npm/genauth-wxapp-sdk/core.wasm.br',
+      'miniprogram_npm/genauth-wxapp-sdk/core.wasm.br',
+    ]);
+  });
+
   test('wasmPath points at a .wasm.br elsewhere in the code package', async () => {
     const codeRoot = makeCodePackage({
       files: { 'assets/genauth.wasm.br': fs.readFileSync(path.join(miniprogramDir(), 'core.wasm.br')) },
