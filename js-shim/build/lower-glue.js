@@ -1,8 +1,8 @@
 'use strict';
 // Adapts wasm-bindgen's glue to WeChat. First, it rewrites the few post-ES2017 constructs the
 // glue may contain into ES2017, so the shipped JS parses on every WeChat engine and passes
-// "build npm":
-//   a?.b   a?.[k]   a?.(x)   ->   ((o) => o == null ? undefined : o.b)(a)  (one `?.` per chain)
+// "build npm": optional chaining (one optional link per chain, on a member, an index or a
+// call) becomes `((o) => o == null ? undefined : o.b)(a)`.
 // Anything else newer than ES2017 fails the build (check-es2017.js), never ships silently.
 // Usage: node js-shim/build/lower-glue.js FILE   (rewrites FILE in place)
 const fs = require('fs');
