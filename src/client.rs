@@ -349,7 +349,7 @@ impl Client {
 
     /// The error for a failure the host met before any request (e.g. `wx.login`).
     pub fn host_failure(&self, code: ErrorCode, detail: &str) -> Error {
-        Error::with_detail(code, self.options.lang, detail)
+        Error::with_detail(code, self.options.lang, &host_detail(detail))
     }
 
     fn login_by_code_request(&self, args: &LoginByCodeArgs) -> Result<HttpRequest, Error> {
@@ -507,12 +507,16 @@ fn transport_error(failure: TransportFailure, detail: &str, lang: crate::options
         TransportFailure::Timeout => ErrorCode::Timeout,
         TransportFailure::Network => ErrorCode::NetworkError,
     };
-    // The host's words (e.g. "request:fail url not in domain list") tell a developer what
-    // to fix; keep them short.
+    Error::with_detail(code, lang, &host_detail(detail))
+}
+
+/// The host's own words for a failure (e.g. "request:fail url not in domain list"), which
+/// tell a developer what to fix: kept, but short and free of control characters.
+fn host_detail(detail: &str) -> String {
     let detail: String = detail
         .chars()
         .filter(|c| !c.is_control())
         .take(200)
         .collect();
-    Error::with_detail(code, lang, detail.trim())
+    detail.trim().to_owned()
 }

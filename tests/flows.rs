@@ -660,3 +660,17 @@ fn a_corrupt_stored_session_reads_as_logged_out_and_is_not_wiped() {
     assert!(h.prepare(Operation::GetCurrentUser).is_err());
     assert_eq!(h.stored().as_deref(), Some("not a token"));
 }
+
+#[test]
+fn host_words_are_kept_short_and_clean() {
+    let h = Harness::default();
+    let error = h.client.host_failure(
+        ErrorCode::WxLoginFailed,
+        &format!(" login:fail\n{}", "x".repeat(500)),
+    );
+    assert_eq!(error.code, ErrorCode::WxLoginFailed);
+    assert!(!error.message.contains('\n'));
+    assert!(error.message.contains("login:failxxx"));
+    assert!(error.message.ends_with(&"x".repeat(180)));
+    assert!(error.message.len() < 260, "{}", error.message.len());
+}
