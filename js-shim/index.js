@@ -16,6 +16,9 @@ var wxApi = require('./wx.js');
 
 var VERSION = '__VERSION__';
 
+/** A value storage never returns: the core has not been given a stored token yet. */
+var NOTHING_PASSED = {};
+
 /**
  * The error every failed call rejects with: an `Error` with a stable `code` (see
  * `index.d.ts` for the list), a message in the client's language, and `serverCode` when
@@ -60,6 +63,8 @@ function AuthenticationClient(options) {
   var lang = coreOptions.lang;
   this._pendingLogin = null;
   this._sessionKey = null;
+  // What the core was last given as the stored token; nothing yet (no stored value is this).
+  this._lastSession = NOTHING_PASSED;
   var self = this;
   this._ready = loader
     .loadCore(wasmPath)
@@ -226,8 +231,7 @@ AuthenticationClient.prototype._run = function (op, args) {
 AuthenticationClient.prototype._readSession = function () {
   var value = wxApi.readStorage(this._sessionKey);
   // Read and handed to the core in the same turn, so the two copies never drift apart.
-  var same = this._passed === true && value === this._lastSession;
-  this._passed = true;
+  var same = value === this._lastSession;
   this._lastSession = value;
   return { value: same ? undefined : value, same: same };
 };
