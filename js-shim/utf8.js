@@ -76,7 +76,7 @@ function Utf8Decoder(label, options) {
 
 Utf8Decoder.prototype.decode = function (input) {
   if (input === undefined) return '';
-  var bytes = input instanceof Uint8Array ? input : new Uint8Array(input.buffer || input);
+  var bytes = toBytes(input);
   var length = bytes.length;
   var i = 0;
   if (!this.ignoreBOM && length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
@@ -154,6 +154,20 @@ Utf8Decoder.prototype.decode = function (input) {
   chunks.push(String.fromCharCode.apply(null, units));
   return chunks.join('');
 };
+
+/**
+ * The bytes a BufferSource covers, without copying: a view's own window (byteOffset and
+ * byteLength, not its whole buffer), any typed array or DataView, from any realm (a `vm`
+ * context or another frame has its own Uint8Array, so instanceof is no test), or a whole
+ * ArrayBuffer. Anything else is a TypeError, as TextDecoder throws.
+ */
+function toBytes(input) {
+  if (input instanceof Uint8Array) return input;
+  if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
+  var tag = Object.prototype.toString.call(input);
+  if (tag === '[object ArrayBuffer]' || tag === '[object SharedArrayBuffer]') return new Uint8Array(input);
+  throw new TypeError('decode: input must be an ArrayBuffer or an ArrayBufferView');
+}
 
 function isCont(byte) {
   return byte !== undefined && (byte & 0xc0) === 0x80;

@@ -70,3 +70,41 @@ test('a BOM is dropped unless ignoreBOM, as TextDecoder does', () => {
   assert.equal(new Utf8Decoder('utf-8', { ignoreBOM: true }).decode(bytes), '\ufeffhi');
   assert.throws(() => new Utf8Decoder('latin1'), RangeError);
 });
+
+test('decodes the window a view covers, from any realm, like TextDecoder', () => {
+  const vm = require('vm');
+  const text = 'ab中😀cd';
+  const inner = encoder.encode(text);
+  // The text between other bytes, so a decoder that reads the whole buffer shows.
+  const whole = Uint8Array.from([0x7a, 0x7a, 0x7a, ...inner, 0xff, 0x79]);
+  const window = whole.subarray(3, 3 + inner.length);
+  const crossRealm = vm.runInNewContext(`new Uint8Array([${Array.from(whole).join(',')}])`);
+  assert.equal(crossRealm instanceof Uint8Array, false, 'the vm array is from another realm');
+  const inputs = {
+    'a subarray': window,
+    'a subarray of a subarray': whole.subarray(1).subarray(2, 2 + inner.length),
+    'a DataView': new DataView(whole.buffer, 3, inner.length),
+    'a Uint16Array over the bytes': new Uint16Array(Uint8Array.from([...inner, 0x21]).buffer, 0, (inner.length + 1) / 2),
+    'a Buffer slice': Buffer.from(whole).subarray(3, 3 + inner.length),
+    'an ArrayBuffer': whole.buffer.slice(3, 3 + inner.length),
+    'an ArrayBuffer from another realm': vm.runInNewContext(`new Uint8Array([${Array.from(inner).join(',')}]).buffer`),
+    'a Uint8Array from another realm': crossRealm,
+    'a subarray from another realm': crossRealm.subarray(3, 3 + inner.length),
+    'a DataView from another realm': vm.runInNewContext('new DataView(a.buffer, 3, n)', { a: crossRealm, n: inner.length }),
+    'an empty subarray': whole.subarray(4, 4),
+  };
+  for (const [name, input] of Object.entries(inputs)) {
+    const expected = decoder.decode(input);
+    assert.equal(new Utf8Decoder('utf-8', { ignoreBOM: true }).decode(input), expected, name);
+    assert.equal(new Utf8Decoder().decode(input), new TextDecoder().decode(input), name);
+  }
+  assert.equal(new Utf8Decoder().decode(window), text);
+  assert.equal(new Utf8Decoder().decode(crossRealm.subarray(3, 3 + inner.length)), text);
+});
+
+test('decode rejects what is not bytes, as TextDecoder does', () => {
+  for (const input of [null, 'abc', [104, 105], 5, {}]) {
+    assert.throws(() => decoder.decode(input), TypeError);
+    assert.throws(() => new Utf8Decoder().decode(input), TypeError, String(input));
+  }
+});
