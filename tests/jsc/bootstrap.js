@@ -335,6 +335,8 @@
     { virtual: PACKAGE_ROOT, disk: config.packageDir + '/' },
     { virtual: SCENARIO_ROOT, disk: config.scenarioDir + '/' }
   ];
+  // A whole code package (runner option `root`): everything else, e.g. /@babel/runtime/helpers/.
+  if (config.rootDir) MOUNTS.push({ virtual: '/', disk: config.rootDir + '/' });
   var cache = {};
   var builtins = {}; // harness modules, visible to scenario files only
   var wrappedFiles = 0;

@@ -119,6 +119,9 @@ function asciiJson(value) {
  * @param {boolean} options.jit false runs jsc with --useJIT=false (JS and wasm interpreted)
  * @param {string} options.scenario path of the scenario .js file
  * @param {string} [options.packageDir] the package's WeChat folder (pkg/miniprogram_dist)
+ * @param {string} [options.root] instead of packageDir: a whole code package (the package in
+ *   miniprogram_npm/genauth-wxapp-sdk/, mounted at `/` with everything else in it, e.g. the
+ *   Babel helpers WeChat's compiler adds at the root)
  * @param {object} options.emulator a started emulator (tests/emulator)
  * @param {object} [options.params] handed to the scenario as `harness.config.params`
  * @param {number} [options.timeoutMs] kills jsc after this long (default 60 s)
@@ -127,7 +130,7 @@ function asciiJson(value) {
  *   resolves once the scenario reported (passed or not); rejects when jsc exits or crashes
  *   without a report, with its exit status and stderr.
  */
-async function runScenario({ jit, scenario, packageDir = DEFAULT_PACKAGE_DIR, emulator, params, timeoutMs = 60000 }) {
+async function runScenario({ jit, scenario, packageDir = DEFAULT_PACKAGE_DIR, root, emulator, params, timeoutMs = 60000 }) {
   checkJsc();
   if (typeof jit !== 'boolean') throw new TypeError('runScenario: jit must be true or false');
   if (!emulator || typeof emulator.mintCode !== 'function') throw new TypeError('runScenario: emulator (a started tests/emulator) is required');
@@ -136,10 +139,17 @@ async function runScenario({ jit, scenario, packageDir = DEFAULT_PACKAGE_DIR, em
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'genauth-jsc-'));
   try {
-    const pkgCopy = path.join(tmp, 'pkg');
+    let pkgCopy = path.join(tmp, 'pkg');
+    let rootCopy = null;
     const moduleDir = path.join(tmp, 'modules');
     fs.mkdirSync(moduleDir);
-    await snapshotPackage(packageDir, pkgCopy);
+    if (root) {
+      rootCopy = path.join(tmp, 'root');
+      fs.cpSync(root, rootCopy, { recursive: true });
+      pkgCopy = path.join(rootCopy, 'miniprogram_npm', 'genauth-wxapp-sdk');
+    } else {
+      await snapshotPackage(packageDir, pkgCopy);
+    }
     runCounter += 1;
     const runId = `${jit ? 'jit' : 'nojit'}-${process.pid}-${runCounter}-${Date.now().toString(36)}`;
     const marker = `@@genauth-jsc-bridge:${runId}@@`;
@@ -150,6 +160,7 @@ async function runScenario({ jit, scenario, packageDir = DEFAULT_PACKAGE_DIR, em
       runId,
       jit,
       packageDir: pkgCopy,
+      rootDir: rootCopy,
       scenarioDir: path.dirname(scenarioPath),
       scenarioFile: path.basename(scenarioPath),
       moduleDir,
