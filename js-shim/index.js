@@ -6,9 +6,11 @@
  *   const genauth = new AuthenticationClient({ appId: 'GEN_AUTH_APP_ID' });
  *   const user = await genauth.loginByCode();   // calls wx.login itself
  *
- * This file is the thin public face: it moves requests the Rust core built to `wx.request`,
- * answers back to the core, and the core's storage writes to wx storage. All knowledge of
- * GenAuth (URLs, bodies, envelopes, error codes, the session format) lives in the core.
+ * This file is the thin public face. Every method is one entry of the Rust core's operation
+ * table, run the same way: `prepare` gives a request to send (or something to get first, or
+ * the outcome), the answer goes back with `complete`, and the outcome's storage writes are
+ * made here. All knowledge of GenAuth (URLs, bodies, envelopes, error codes, the session
+ * rules) lives in the core; this file names no envelope field.
  */
 
 var loader = require('./loader.js');
@@ -16,20 +18,24 @@ var wxApi = require('./wx.js');
 
 var VERSION = '__VERSION__';
 
-/** A value storage never returns: the core has not been given a stored token yet. */
-var NOTHING_PASSED = {};
+/**
+ * The public methods, in the order of the core's operation table. A package test checks
+ * this list against the table, `index.d.ts` and the README.
+ */
+var METHODS = ['loginByCode', 'getCurrentUser', 'checkLoginStatus', 'logout', 'getToken'];
 
 /**
  * The error every failed call rejects with: an `Error` with a stable `code` (see
- * `index.d.ts` for the list), a message in the client's language, and `serverCode` when
- * GenAuth or WeChat sent a code of its own.
- * @param {{code: string, message: string, serverCode?: number}} detail
+ * `index.d.ts` for the list), a message in the client's language, `serverCode` when GenAuth
+ * or WeChat sent a code of its own, and `data` when the server sent any.
+ * @param {{code: string, message: string, serverCode?: number, data?: *}} detail
  */
 function GenAuthError(detail) {
   var error = new Error(detail.message);
   error.name = 'GenAuthError';
   error.code = detail.code;
   if (typeof detail.serverCode === 'number') error.serverCode = detail.serverCode;
+  if (detail.data !== undefined) error.data = detail.data;
   Object.setPrototypeOf(error, GenAuthError.prototype);
   return error;
 }
@@ -38,12 +44,24 @@ GenAuthError.prototype = Object.create(Error.prototype, {
 });
 GenAuthError.prototype.name = 'GenAuthError';
 
-/** An error raised before the core could load (its messages live in the core). */
+function english(lang) {
+  return lang === 'en-US';
+}
+
+/** An error raised before the core could load (the core is not there to word it). */
 function loadError(lang, cause) {
-  var why = String((cause && cause.message) || cause);
+  var why = String((cause && cause.message) || cause).slice(0, 200);
   return GenAuthError({
     code: 'WASM_LOAD_FAILED',
-    message: (lang === 'en-US' ? 'Loading the GenAuth core failed: ' : 'GenAuth 核心模块加载失败: ') + why
+    message: (english(lang) ? 'Loading the GenAuth core failed: ' : 'GenAuth 核心模块加载失败: ') + why
+  });
+}
+
+/** A method called on something that is not an AuthenticationClient. */
+function misuse(name) {
+  return GenAuthError({
+    code: 'INVALID_ARGUMENT',
+    message: 'Invalid argument: ' + name + ' must be called on an AuthenticationClient (this: expected an AuthenticationClient)'
   });
 }
 
@@ -57,47 +75,54 @@ function AuthenticationClient(options) {
   if (!(this instanceof AuthenticationClient)) {
     throw new TypeError("AuthenticationClient must be called with 'new'");
   }
-  var coreOptions = typeof options === 'string' ? { appId: options } : Object.assign({}, options);
-  var wasmPath = coreOptions.wasmPath;
-  delete coreOptions.wasmPath;
-  var lang = coreOptions.lang;
-  this._pendingLogin = null;
-  this._sessionKey = null;
-  // What the core was last given as the stored token; nothing yet (no stored value is this).
-  this._lastSession = NOTHING_PASSED;
+  var coreOptions = typeof options === 'string' ? { appId: options } : options;
+  var wasmPath;
+  var lang;
+  if (coreOptions !== null && typeof coreOptions === 'object') {
+    wasmPath = coreOptions.wasmPath;
+    lang = coreOptions.lang;
+    if (wasmPath !== undefined) coreOptions = without(coreOptions, 'wasmPath');
+  }
+  this._tokenKey = null;
+  this._flights = {};
   var self = this;
-  this._ready = loader
-    .loadCore(wasmPath)
-    .then(
-      function (bindings) {
-        var core;
-        try {
-          core = new bindings.Core(toJson(coreOptions));
-        } catch (thrown) {
-          throw toError(typeof thrown === 'string' ? JSON.parse(thrown) : thrown);
-        }
-        var keys = JSON.parse(core.storageKeys());
-        self._sessionKey = keys[0];
-        var start = core.start(
-          wxApi.readStorage(keys[0]),
-          wxApi.readStorage(keys[1]),
-          wxApi.readStorage(keys[2]),
-          Date.now()
-        );
-        try {
-          settle(core, JSON.parse(start));
-        } catch (e) {
-          // Taking over the old SDK's session is best effort: if storage refuses it, the
-          // client still works (logged out) and the next start tries again.
-        }
-        return core;
-      },
-      function (cause) {
-        throw loadError(lang, cause);
+  this._ready = loader.loadCore(wasmPath).then(
+    function (bindings) {
+      var core;
+      try {
+        core = new bindings.Core(coreOptions);
+      } catch (thrown) {
+        throw toError(thrown);
       }
-    );
+      var keys = core.storageKeys();
+      self._tokenKey = keys[0];
+      var token = wxApi.readStorage(keys[0]);
+      var legacyToken = wxApi.readStorage(keys[1]);
+      var legacyUser = wxApi.readStorage(keys[2]);
+      var failed = token.failed || legacyToken.failed || legacyUser.failed;
+      try {
+        settle(core, core.start(token.value, legacyToken.value, legacyUser.value, failed, Date.now()));
+      } catch (e) {
+        // Seeding or taking over a session is best effort: if storage refuses it, the
+        // client still works (logged out) and the next start tries again.
+      }
+      return core;
+    },
+    function (cause) {
+      throw loadError(lang, cause);
+    }
+  );
   // Errors surface through each method; do not report this promise as unhandled.
   this._ready.catch(function () {});
+}
+
+/** A copy of `object`'s own keys without `key` (the caller's object is not touched). */
+function without(object, key) {
+  var copy = {};
+  for (var name in object) {
+    if (name !== key && Object.prototype.hasOwnProperty.call(object, name)) copy[name] = object[name];
+  }
+  return copy;
 }
 
 /**
@@ -109,182 +134,110 @@ AuthenticationClient.prototype.ready = function () {
   return this._ready.then(function () {});
 };
 
-/**
- * Logs in with WeChat. Without `code`, calls `wx.login` itself (and, if WeChat rejects that
- * code, once more with a fresh one). A first login creates the account; a user who signed in
- * through another WeChat app of the same subject (same unionid) gets that account back.
- * @param {string} [code] a `wx.login` code (or the whole `wx.login` result)
- * @param {{iv?: string, encryptedData?: string, rawData?: string}} [options] user info
- *   from `wx.getUserProfile` / `open-type="getUserInfo"`
- * @returns {Promise<Object>} the GenAuth user
- */
-AuthenticationClient.prototype.loginByCode = function (code, options) {
-  var self = this;
-  if (code && typeof code === 'object' && typeof code.code === 'string') {
-    code = code.code;
-  }
-  var ownCode = code === undefined || code === null;
-  if (!ownCode) {
-    return this._run('loginByCode', loginArgs(code, options));
-  }
-  // Concurrent calls without a code share one login.
-  if (this._pendingLogin && options === undefined) return this._pendingLogin;
-  var attempt = function (retried) {
-    return self._ready
-      .then(function (core) {
-        return wxApi.login().then(null, function (errMsg) {
-          throw toError(JSON.parse(core.hostFailure('wxLogin', String(errMsg))));
-        });
-      })
-      .then(function (freshCode) {
-        return self._run('loginByCode', loginArgs(freshCode, options));
-      })
-      .then(null, function (error) {
-        var stale = error && (error.code === 'WX_CODE_USED' || error.code === 'WX_CODE_INVALID');
-        if (stale && !retried) return attempt(true);
-        throw error;
-      });
+METHODS.forEach(function (name) {
+  AuthenticationClient.prototype[name] = function () {
+    if (!(this instanceof AuthenticationClient)) return Promise.reject(misuse(name));
+    return this._call(name, Array.prototype.slice.call(arguments));
   };
-  var login = attempt(false);
-  if (options === undefined) {
-    this._pendingLogin = login;
-    var clear = function () {
-      if (self._pendingLogin === login) self._pendingLogin = null;
-    };
-    login.then(clear, clear);
-  }
-  return login;
-};
+});
 
-function loginArgs(code, options) {
-  if (options === undefined || options === null) return { code: code };
-  if (typeof options !== 'object') return options; // the core reports the wrong type
-  var args = Object.assign({}, options);
-  args.code = code;
-  return args;
-}
-
-/**
- * Fetches the logged-in user from GenAuth and refreshes the stored copy.
- * @returns {Promise<Object|null>} the user, or `null` when nobody is logged in
- */
-AuthenticationClient.prototype.getCurrentUser = function () {
-  return this._run('getCurrentUser');
+/** What storage holds under the token key now (read before a call and after each answer). */
+AuthenticationClient.prototype._stored = function () {
+  return wxApi.readStorage(this._tokenKey).value;
 };
 
 /**
- * Asks GenAuth whether a token (default: the session's) is valid.
- * @param {string} [token]
- * @returns {Promise<{code: number, message: string, status: boolean, exp: number|null, iat: number|null, data: Object|null}>}
+ * One call of the operation table: prepare, then drive its steps to the outcome. Calls
+ * the core marks as shareable (e.g. `loginByCode()` without a code) share one flight.
  */
-AuthenticationClient.prototype.checkLoginStatus = function (token) {
-  return this._run('checkLoginStatus', token === undefined ? undefined : { token: token });
-};
-
-/**
- * Logs out on GenAuth and clears the session on the device. A network failure keeps the
- * session (and rejects); a token GenAuth no longer knows is simply cleared.
- * @returns {Promise<void>}
- */
-AuthenticationClient.prototype.logout = function () {
-  return this._run('logout').then(function () {});
-};
-
-/**
- * The stored token, or `null` when nobody is logged in.
- * @returns {Promise<string|null>}
- */
-AuthenticationClient.prototype.getToken = function () {
-  return this._run('getToken');
-};
-
-/**
- * One operation: prepare → (wx.request → complete) → settle. Two crossings into the core
- * per round trip; values cross as JSON text (see src/wasm.rs).
- */
-AuthenticationClient.prototype._run = function (op, args) {
+AuthenticationClient.prototype._call = function (name, args) {
   var self = this;
   return this._ready.then(function (core) {
-    var json = args === undefined ? undefined : toJson(args);
-    var stored = self._readSession();
-    var step = JSON.parse(core.prepare(op, json, stored.value, stored.same));
-    if (!step.request) return settle(core, step);
-    return wxApi.request(step.request).then(
-      function (response) {
-        // The token as it is now (another call may have changed it), when the core reads it;
-        // otherwise "unchanged", which leaves the core's copy as it is.
-        var now = step.completeReadsSession ? self._readSession() : { value: undefined, same: true };
-        var outcome = core.complete(op, now.value, now.same, response.status, response.body);
-        return settle(core, JSON.parse(outcome));
-      },
-      function (failure) {
-        return settle(core, JSON.parse(core.failed(op, failure.kind, failure.detail)));
-      }
-    );
+    var step = core.prepare(name, args, self._stored(), Date.now());
+    var share = step.share;
+    if (share === undefined) return drive(self, core, step);
+    var existing = self._flights[share];
+    if (existing) {
+      core.cancel(step.id);
+      return existing;
+    }
+    var flight = drive(self, core, step);
+    self._flights[share] = flight;
+    var clear = function () {
+      if (self._flights[share] === flight) delete self._flights[share];
+    };
+    flight.then(clear, clear);
+    return flight;
   });
 };
 
-/**
- * The stored token for the core: `{value, same}`, where `same` says storage still holds
- * what the core was given last, so the text need not cross into wasm again.
- */
-AuthenticationClient.prototype._readSession = function () {
-  var value = wxApi.readStorage(this._sessionKey);
-  // Read and handed to the core in the same turn, so the two copies never drift apart.
-  var same = value === this._lastSession;
-  this._lastSession = value;
-  return { value: same ? undefined : value, same: same };
-};
+/** Runs steps until the outcome: a request to send, something to get, or the end. */
+function drive(client, core, step) {
+  return new Promise(function (resolve) {
+    if (step.request) {
+      resolve(
+        wxApi.request(step.request).then(
+          function (res) {
+            return drive(client, core, core.complete(step.id, res.status, res.data, res.header, client._stored(), Date.now()));
+          },
+          function (failure) {
+            return drive(client, core, core.failed(step.id, failure.kind, failure.detail, client._stored()));
+          }
+        )
+      );
+    } else if (step.need) {
+      resolve(
+        provide(step).then(
+          function (value) {
+            return drive(client, core, core.supply(step.id, value, Date.now()));
+          },
+          function (failure) {
+            return drive(client, core, core.failed(step.id, failure.kind, failure.detail, client._stored()));
+          }
+        )
+      );
+    } else {
+      resolve(settle(core, step));
+    }
+  });
+}
 
-/** Makes the outcome's storage writes, then resolves its value or throws its error. */
+/** Gets what a step needs from WeChat: a fresh `wx.login` code, or a stored value. */
+function provide(step) {
+  if (step.need === 'wxLogin') {
+    return wxApi.login().then(null, function (errMsg) {
+      throw { kind: 'wxLogin', detail: String(errMsg) };
+    });
+  }
+  return new Promise(function (resolve, reject) {
+    var read = wxApi.readStorage(step.key);
+    if (read.failed) reject({ kind: 'storage', detail: read.detail });
+    else resolve(read.value);
+  });
+}
+
+/** Makes the outcome's storage writes, then returns its value or throws its error. */
 function settle(core, outcome) {
   if (outcome.store) {
     try {
-      wxApi.writeStorage(outcome.store, outcome.value);
+      wxApi.writeStorage(outcome.store);
     } catch (errMsg) {
-      throw toError(JSON.parse(core.hostFailure('storage', String(errMsg))));
+      throw toError({ error: core.hostError('storage', String(errMsg)) });
     }
   }
   if (!outcome.ok) throw toError(outcome);
   return outcome.value;
 }
 
-/**
- * JSON text of an argument. Functions become a placeholder string rather than vanishing, so
- * the core names an option it does not know (`onError`, say) instead of ignoring it; what
- * JSON cannot express at all reaches the core as a string, which it reports.
- */
-function toJson(value) {
-  try {
-    // A replacer slows JSON.stringify down for every key: only use it when needed (options
-    // and arguments are flat objects).
-    var text = JSON.stringify(value, hasFunction(value) ? markFunction : undefined);
-    return text === undefined ? 'null' : text;
-  } catch (e) {
-    return JSON.stringify(String(e && e.message));
-  }
-}
-
-function hasFunction(value) {
-  if (!value || typeof value !== 'object') return false;
-  for (var key in value) {
-    if (Object.prototype.hasOwnProperty.call(value, key) && typeof value[key] === 'function') return true;
-  }
-  return false;
-}
-
-function markFunction(key, item) {
-  return typeof item === 'function' ? '[function]' : item;
-}
-
 function toError(outcome) {
   if (outcome && outcome.error) return GenAuthError(outcome.error);
   if (outcome instanceof Error) return outcome;
-  return GenAuthError({ code: 'INVALID_RESPONSE', message: String(outcome) });
+  return GenAuthError({ code: 'INTERNAL', message: String(outcome).slice(0, 200) });
 }
 
 module.exports = {
   AuthenticationClient: AuthenticationClient,
   GenAuthError: GenAuthError,
+  METHODS: METHODS,
   VERSION: VERSION
 };

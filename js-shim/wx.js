@@ -1,10 +1,8 @@
 'use strict';
 /**
  * The few `wx` APIs the SDK uses, as promises. No protocol knowledge lives here: requests
- * arrive fully built from the core, and their answers go back to it as text.
+ * arrive fully built from the core, and their answers go back to it as WeChat gave them.
  */
-
-var utf8 = require('./utf8.js');
 
 function api() {
   if (typeof wx === 'undefined') {
@@ -14,12 +12,13 @@ function api() {
 }
 
 /**
- * Sends a request the core built (`{method, url, header, data, timeout}`).
- * Resolves `{status, body}` for any HTTP status, the body as bytes (the core reads them as
- * they are: no JSON parsing by WeChat, no string to copy character by character);
- * rejects `{kind: 'timeout'|'network', detail}` when no answer arrives.
- * @param {{method: string, url: string, header: Object, data?: string, timeout: number}} request
- * @returns {Promise<{status: number, body: Uint8Array}>}
+ * Sends a request the core built (`{method, url, header, data?, timeout}`), asking WeChat to
+ * parse the answer (`dataType: 'json'`: the runtime's native JSON parser, once).
+ * Resolves `{status, data, header}` for any HTTP status (`data` is the parsed body, or its
+ * text when it is not JSON); rejects `{kind: 'timeout'|'network', detail}` when no answer
+ * arrives.
+ * @param {{method: string, url: string, header: Object, data?: Object, timeout: number}} request
+ * @returns {Promise<{status: number, data: *, header: Object}>}
  */
 function request(request) {
   return new Promise(function (resolve, reject) {
@@ -37,14 +36,14 @@ function request(request) {
       method: request.method,
       header: request.header,
       timeout: request.timeout,
-      dataType: 'text',
-      responseType: 'arraybuffer',
+      dataType: 'json',
+      responseType: 'text',
       success: function (res) {
-        finish(resolve, { status: res.statusCode, body: bodyBytes(res.data) });
+        finish(resolve, { status: res.statusCode, data: res.data, header: res.header });
       },
       fail: function (err) {
         var detail = (err && err.errMsg) || 'request:fail';
-        finish(reject, { kind: /timeout|timed out/i.test(detail) ? 'timeout' : 'network', detail: detail });
+        finish(reject, { kind: isTimeout(err, detail) ? 'timeout' : 'network', detail: detail });
       }
     };
     if (request.data !== undefined) options.data = request.data;
@@ -70,15 +69,10 @@ function request(request) {
   });
 }
 
-/** The body as bytes, whatever shape the runtime handed it over in. */
-function bodyBytes(data) {
-  var kind = Object.prototype.toString.call(data);
-  if (kind === '[object ArrayBuffer]') return new Uint8Array(data);
-  if (kind === '[object Uint8Array]') return data;
-  if (data === undefined || data === null) data = '';
-  // Runtimes that ignore responseType give text, or even parsed JSON.
-  if (typeof data !== 'string') data = JSON.stringify(data);
-  return new utf8.TextEncoder().encode(data);
+/** WeChat's timeout: its errno where the base library gives one, else the message's words. */
+function isTimeout(err, detail) {
+  if (err && (err.errno === 5 || err.errno === 600003)) return true;
+  return /time ?out|timed out|\u8d85\u65f6/i.test(detail);
 }
 
 /**
@@ -104,36 +98,31 @@ function login() {
 }
 
 /**
- * Reads a storage key as text (`undefined` when absent). Objects (as `authing-wxapp-sdk`
- * stores its user) come back as JSON text.
+ * Reads a storage key as WeChat holds it (`''` when absent): `{value}`, or `{failed: true,
+ * detail}` when reading threw (which is not the same as nothing stored).
  * @param {string} key
- * @returns {string|undefined}
+ * @returns {{value: *, failed?: boolean, detail?: string}}
  */
 function readStorage(key) {
-  var value;
   try {
-    value = api().getStorageSync(key);
+    return { value: api().getStorageSync(key) };
   } catch (e) {
-    return undefined;
+    return { value: undefined, failed: true, detail: String((e && (e.errMsg || e.message)) || e) };
   }
-  if (value === '' || value === undefined || value === null) return undefined;
-  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 /**
- * Makes the core's storage writes (`value: null` removes the key; `valueIsResult` stores the
- * call's result). A `cache` write that fails removes its key instead (a stale copy would be
- * worse than none); any other failure throws its errMsg text.
- * @param {Array<{key: string, value?: *, valueIsResult?: boolean, cache?: boolean}>} writes
- * @param {*} result the call's result value
+ * Makes the core's storage writes (`value` undefined removes the key). A `cache` write that
+ * fails removes its key instead (a stale copy would be worse than none); any other failure
+ * throws its errMsg text.
+ * @param {Array<{key: string, value?: *, cache?: boolean}>} writes
  */
-function writeStorage(writes, result) {
+function writeStorage(writes) {
   for (var i = 0; i < writes.length; i++) {
     var write = writes[i];
-    var value = write.valueIsResult ? result : write.value;
     try {
-      if (value === null || value === undefined) api().removeStorageSync(write.key);
-      else api().setStorageSync(write.key, value);
+      if (write.value === undefined) api().removeStorageSync(write.key);
+      else api().setStorageSync(write.key, write.value);
     } catch (e) {
       if (!write.cache) throw String((e && (e.errMsg || e.message)) || e);
       try {

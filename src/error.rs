@@ -2,93 +2,82 @@
 //!
 //! Every failure the caller can see is an [`Error`]: a stable [`ErrorCode`] (what JavaScript
 //! receives as `error.code`), a message in the client's language, and — when GenAuth or
-//! WeChat answered with a code of its own — that `server_code`. Messages never contain
-//! tokens, passwords or session keys.
+//! WeChat answered with a code of its own — that `server_code`. Messages name what was wrong
+//! (the parameter, the option, the host call) and never repeat a value the caller passed:
+//! values may be tokens, passwords or codes, and apps log their errors.
 
+use crate::host::Passed;
 use crate::options::Lang;
 
-/// What went wrong, as a stable name JavaScript can branch on.
-///
-/// The string of each variant ([`ErrorCode::as_str`]) is part of the public API: it is
-/// pinned by a test and listed in `index.d.ts`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ErrorCode {
+/// Defines [`ErrorCode`], its stable names and [`ErrorCode::ALL`] from one list, so the list
+/// JavaScript sees cannot drift from the enum.
+macro_rules! error_codes {
+    ($( $(#[$doc:meta])* $variant:ident = $name:literal, )*) => {
+        /// What went wrong, as a stable name JavaScript can branch on.
+        ///
+        /// The string of each variant ([`ErrorCode::as_str`]) is public API: it is pinned by
+        /// a test and listed in `index.d.ts` (checked by a package test).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum ErrorCode {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl ErrorCode {
+            /// Every code, in declaration order.
+            pub const ALL: &'static [ErrorCode] = &[ $( ErrorCode::$variant, )* ];
+
+            /// The stable name JavaScript sees as `error.code`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $( ErrorCode::$variant => $name, )*
+                }
+            }
+        }
+    };
+}
+
+error_codes! {
     // --- the caller's fault: the call is wrong, retrying it unchanged cannot help ---
     /// A constructor option is missing or malformed.
-    InvalidOptions,
+    InvalidOptions = "INVALID_OPTIONS",
     /// A method argument is missing or malformed.
-    InvalidArgument,
+    InvalidArgument = "INVALID_ARGUMENT",
     /// The method needs a logged-in user and there is no session.
-    NotLoggedIn,
+    NotLoggedIn = "NOT_LOGGED_IN",
     // --- the user's or session's state: the app should ask the user to log in again ---
     /// GenAuth says the session token has expired or is no longer valid (codes 2206, 2207).
-    SessionExpired,
+    SessionExpired = "SESSION_EXPIRED",
     /// WeChat did not accept the `wx.login` code: unknown, expired or for another app (40029).
-    WxCodeInvalid,
+    WxCodeInvalid = "WX_CODE_INVALID",
     /// The `wx.login` code was already used once (40163); each code works once.
-    WxCodeUsed,
+    WxCodeUsed = "WX_CODE_USED",
     /// WeChat's rate limit for `code2Session` was hit (45011).
-    WxRateLimited,
+    WxRateLimited = "WX_RATE_LIMITED",
     /// `wx.login` itself failed on the device.
-    WxLoginFailed,
+    WxLoginFailed = "WX_LOGIN_FAILED",
     /// WeChat storage refused a write (e.g. the 10 MB quota is full).
-    StorageFailed,
+    StorageFailed = "STORAGE_FAILED",
     /// GenAuth says the user does not exist (2004).
-    UserNotFound,
+    UserNotFound = "USER_NOT_FOUND",
     /// GenAuth refused the request with a code this SDK has no name for; see `server_code`.
-    ServerRejected,
+    ServerRejected = "SERVER_REJECTED",
     // --- the network's or the server's fault: retrying later may help ---
     /// The request did not reach the server or the connection was lost.
-    NetworkError,
+    NetworkError = "NETWORK_ERROR",
     /// No answer within the configured `timeout`.
-    Timeout,
+    Timeout = "TIMEOUT",
     /// The server failed (an HTTP 5xx without a GenAuth answer in the body).
-    ServerError,
+    ServerError = "SERVER_ERROR",
     /// The server answered with something that is not GenAuth's protocol (e.g. invalid JSON).
-    InvalidResponse,
+    InvalidResponse = "INVALID_RESPONSE",
+    // --- the SDK's own ---
+    /// The wasm core could not be loaded (raised by the JavaScript shim before the core runs).
+    WasmLoadFailed = "WASM_LOAD_FAILED",
+    /// A fault inside the SDK (a bug, or the host breaking the call sequence).
+    Internal = "INTERNAL",
 }
 
 impl ErrorCode {
-    /// Every code, for tests and documentation.
-    pub const ALL: [ErrorCode; 15] = [
-        ErrorCode::InvalidOptions,
-        ErrorCode::InvalidArgument,
-        ErrorCode::NotLoggedIn,
-        ErrorCode::SessionExpired,
-        ErrorCode::WxCodeInvalid,
-        ErrorCode::WxCodeUsed,
-        ErrorCode::WxRateLimited,
-        ErrorCode::WxLoginFailed,
-        ErrorCode::StorageFailed,
-        ErrorCode::UserNotFound,
-        ErrorCode::ServerRejected,
-        ErrorCode::NetworkError,
-        ErrorCode::Timeout,
-        ErrorCode::ServerError,
-        ErrorCode::InvalidResponse,
-    ];
-
-    /// The stable name JavaScript sees as `error.code`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::InvalidOptions => "INVALID_OPTIONS",
-            ErrorCode::InvalidArgument => "INVALID_ARGUMENT",
-            ErrorCode::NotLoggedIn => "NOT_LOGGED_IN",
-            ErrorCode::SessionExpired => "SESSION_EXPIRED",
-            ErrorCode::WxCodeInvalid => "WX_CODE_INVALID",
-            ErrorCode::WxCodeUsed => "WX_CODE_USED",
-            ErrorCode::WxRateLimited => "WX_RATE_LIMITED",
-            ErrorCode::WxLoginFailed => "WX_LOGIN_FAILED",
-            ErrorCode::StorageFailed => "STORAGE_FAILED",
-            ErrorCode::UserNotFound => "USER_NOT_FOUND",
-            ErrorCode::ServerRejected => "SERVER_REJECTED",
-            ErrorCode::NetworkError => "NETWORK_ERROR",
-            ErrorCode::Timeout => "TIMEOUT",
-            ErrorCode::ServerError => "SERVER_ERROR",
-            ErrorCode::InvalidResponse => "INVALID_RESPONSE",
-        }
-    }
-
     /// The default message in `lang`.
     pub fn message(self, lang: Lang) -> &'static str {
         let (zh, en) = match self {
@@ -122,6 +111,11 @@ impl ErrorCode {
                 "服务器返回了无法识别的数据",
                 "The server sent a response that could not be understood",
             ),
+            ErrorCode::WasmLoadFailed => (
+                "GenAuth 核心模块加载失败",
+                "Loading the GenAuth core failed",
+            ),
+            ErrorCode::Internal => ("SDK 内部错误", "Internal SDK error"),
         };
         match lang {
             Lang::ZhCn => zh,
@@ -146,15 +140,121 @@ impl ErrorCode {
     }
 }
 
+/// What is wrong with one argument or option, said without its value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// Required and absent.
+    Missing,
+    /// Not the expected kind of value.
+    Expected(Expected),
+    /// Longer than the limit (in UTF-16 units, as JavaScript counts).
+    TooLong(usize),
+    /// Holds control or format (bidi) characters.
+    BadCharacters,
+    /// A key the object may not have.
+    Unknown,
+    /// Must be given together with another one (named).
+    Together(&'static str),
+}
+
+/// The kinds of value a parameter or option expects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expected {
+    /// A non-empty string.
+    Text,
+    /// The code `wx.login` returned (a string, or the `wx.login` result).
+    WxCode,
+    /// An object of options.
+    Object,
+    /// `true` or `false`.
+    Flag,
+    /// A GenAuth token (a JWT).
+    Token,
+    /// JSON text of an object (as `wx.getUserInfo`'s `rawData`).
+    JsonObject,
+    /// Base64 text (as WeChat's `iv` and `encryptedData`).
+    Base64,
+    /// An id: letters, digits, `_` and `-`.
+    Id,
+    /// An absolute `https` URL (http only for loopback).
+    Url,
+    /// A number of milliseconds in range.
+    Millis,
+    /// `"zh-CN"` or `"en-US"`.
+    Lang,
+}
+
+impl Expected {
+    fn describe(self, lang: Lang) -> &'static str {
+        let (zh, en) = match self {
+            Expected::Text => ("非空字符串", "a non-empty string"),
+            Expected::WxCode => ("wx.login 返回的 code", "the code wx.login returned"),
+            Expected::Object => ("对象", "an object"),
+            Expected::Flag => ("布尔值", "true or false"),
+            Expected::Token => ("GenAuth token（JWT）", "a GenAuth token (a JWT)"),
+            Expected::JsonObject => (
+                "JSON 对象文本（wx.getUserInfo 的 rawData）",
+                "the JSON object text wx.getUserInfo returned",
+            ),
+            Expected::Base64 => ("Base64 文本", "Base64 text"),
+            Expected::Id => (
+                "由字母、数字、_ 和 - 组成的 ID",
+                "an id of letters, digits, _ and -",
+            ),
+            Expected::Url => (
+                "https 绝对地址（仅本机可用 http）",
+                "an absolute https URL (http only for localhost)",
+            ),
+            Expected::Millis => ("1 到 600000 之间的毫秒数", "milliseconds from 1 to 600000"),
+            Expected::Lang => ("\"zh-CN\" 或 \"en-US\"", "\"zh-CN\" or \"en-US\""),
+        };
+        match lang {
+            Lang::ZhCn => zh,
+            Lang::EnUs => en,
+        }
+    }
+}
+
+impl Problem {
+    /// `"<name>: <what is wrong>"` in `lang`.
+    pub fn describe(self, name: &str, lang: Lang) -> String {
+        let zh = lang == Lang::ZhCn;
+        match self {
+            Problem::Missing if zh => format!("{name}: 必须提供"),
+            Problem::Missing => format!("{name}: is required"),
+            Problem::Expected(what) if zh => format!("{name}: 应为{}", what.describe(lang)),
+            Problem::Expected(what) => format!("{name}: expected {}", what.describe(lang)),
+            Problem::TooLong(max) if zh => format!("{name}: 超过 {max} 个字符"),
+            Problem::TooLong(max) => format!("{name}: longer than {max} characters"),
+            Problem::BadCharacters if zh => format!("{name}: 含有控制字符或格式字符"),
+            Problem::BadCharacters => format!("{name}: contains control or format characters"),
+            Problem::Unknown if zh => format!("{name}: 未知参数"),
+            Problem::Unknown => format!("{name}: unknown"),
+            Problem::Together(other) if zh => format!("{name}: 必须与 {other} 一起提供"),
+            Problem::Together(other) => format!("{name}: must be given together with {other}"),
+        }
+    }
+}
+
 /// A failure, ready to become a JavaScript `Error`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Error {
     /// The stable code.
     pub code: ErrorCode,
-    /// A human-readable message in the client's language (no secrets).
+    /// A human-readable message in the client's language (no secrets, no argument values).
     pub message: String,
     /// GenAuth's (or WeChat's) own code, when the server sent one.
     pub server_code: Option<i64>,
+    /// What the server sent with its error (its `data`), passed through.
+    pub data: Option<Passed>,
+}
+
+impl PartialEq for Error {
+    fn eq(&self, other: &Error) -> bool {
+        self.code == other.code
+            && self.message == other.message
+            && self.server_code == other.server_code
+    }
 }
 
 impl Error {
@@ -164,6 +264,7 @@ impl Error {
             code,
             message: code.message(lang).to_owned(),
             server_code: None,
+            data: None,
         }
     }
 
@@ -175,6 +276,11 @@ impl Error {
             error.message.push_str(detail);
         }
         error
+    }
+
+    /// `INVALID_ARGUMENT` (or `INVALID_OPTIONS`) naming `name` and what is wrong with it.
+    pub fn problem(code: ErrorCode, lang: Lang, name: &str, problem: Problem) -> Error {
+        Error::with_detail(code, lang, &problem.describe(name, lang))
     }
 
     /// An error for a code and message the server sent.
@@ -195,6 +301,7 @@ impl Error {
             code,
             message,
             server_code: Some(server_code),
+            data: None,
         }
     }
 }
@@ -206,6 +313,17 @@ impl std::fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// Text from outside (a server message, a host `errMsg`), made fit for an error message:
+/// control and format characters (bidi overrides included) removed, cut to `max` characters.
+pub fn sanitize(text: &str, max: usize) -> String {
+    let clean: String = text
+        .chars()
+        .filter(|c| !crate::args::is_forbidden_char(*c))
+        .take(max)
+        .collect();
+    clean.trim().to_owned()
+}
 
 #[cfg(test)]
 mod tests {
@@ -233,13 +351,15 @@ mod tests {
                 "TIMEOUT",
                 "SERVER_ERROR",
                 "INVALID_RESPONSE",
+                "WASM_LOAD_FAILED",
+                "INTERNAL",
             ]
         );
     }
 
     #[test]
     fn every_code_has_a_message_in_both_languages() {
-        for code in ErrorCode::ALL {
+        for &code in ErrorCode::ALL {
             assert!(!code.message(Lang::ZhCn).is_empty());
             assert!(code.message(Lang::EnUs).is_ascii(), "{code:?}");
             assert_ne!(code.message(Lang::ZhCn), code.message(Lang::EnUs));
@@ -281,11 +401,44 @@ mod tests {
     }
 
     #[test]
-    fn display_names_the_code() {
-        let error = Error::with_detail(ErrorCode::InvalidOptions, Lang::EnUs, "appId is required");
+    fn problems_name_the_parameter_in_both_languages() {
+        let cases = [
+            (Problem::Missing, "code: is required", "code: 必须提供"),
+            (
+                Problem::Expected(Expected::Text),
+                "code: expected a non-empty string",
+                "code: 应为非空字符串",
+            ),
+            (
+                Problem::TooLong(4096),
+                "code: longer than 4096 characters",
+                "code: 超过 4096 个字符",
+            ),
+            (
+                Problem::Together("encryptedData"),
+                "code: must be given together with encryptedData",
+                "code: 必须与 encryptedData 一起提供",
+            ),
+        ];
+        for (problem, en, zh) in cases {
+            assert_eq!(problem.describe("code", Lang::EnUs), en);
+            assert_eq!(problem.describe("code", Lang::ZhCn), zh);
+        }
+        let error = Error::problem(
+            ErrorCode::InvalidArgument,
+            Lang::EnUs,
+            "token",
+            Problem::Expected(Expected::Token),
+        );
         assert_eq!(
             error.to_string(),
-            "INVALID_OPTIONS: Invalid client options: appId is required"
+            "INVALID_ARGUMENT: Invalid argument: token: expected a GenAuth token (a JWT)"
         );
+    }
+
+    #[test]
+    fn outside_text_is_sanitized() {
+        assert_eq!(sanitize(" a\u{202e}b\nc\u{7}d ", 100), "abcd");
+        assert_eq!(sanitize(&"x".repeat(500), 200).len(), 200);
     }
 }

@@ -1,14 +1,12 @@
-//! Small, forgiving JSON readers for the few values whose type servers vary on, and JSON
-//! text helpers.
+//! Small, forgiving readers for the few values whose type servers vary on.
 //!
-//! These replace `serde_json::Value` (whose parser, map and number formatting would cost the
-//! wasm tens of kilobytes): each reads one value of any type and keeps only what it wants,
-//! skipping the rest.
+//! Each reads one value of any type and keeps only what it wants. They are serde
+//! `Deserialize` types, so they read the same from `serde_json` (native tests) and from a
+//! JavaScript value through serde-wasm-bindgen (wasm).
 
 use std::fmt;
 
 use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde_json::value::RawValue;
 
 /// An id that may arrive as a string or a number; anything else (or `""`) reads as `None`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -135,48 +133,6 @@ impl<'de> Deserialize<'de> for Number {
     }
 }
 
-/// Finds the value of key `name` in a JSON object text without reading the others.
-/// `Ok(None)`: no such key; `Err`: not a JSON object.
-pub fn field<'a>(object: &'a str, name: &str) -> Result<Option<&'a RawValue>, serde_json::Error> {
-    struct FieldVisitor<'n>(&'n str);
-
-    impl<'de, 'n> Visitor<'de> for FieldVisitor<'n> {
-        type Value = Option<&'de RawValue>;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a JSON object")
-        }
-
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let mut found = None;
-            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                if key == self.0 && found.is_none() {
-                    found = Some(map.next_value::<&'de RawValue>()?);
-                } else {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-            Ok(found)
-        }
-    }
-
-    let mut deserializer = serde_json::Deserializer::from_str(object);
-    let found = serde::Deserializer::deserialize_map(&mut deserializer, FieldVisitor(name))?;
-    deserializer.end()?;
-    Ok(found)
-}
-
-/// Whether `text` is one JSON object.
-pub fn is_object(text: &str) -> bool {
-    text.trim_start().starts_with('{') && serde_json::from_str::<IgnoredAny>(text).is_ok()
-}
-
-/// A string as JSON text.
-pub fn string(text: &str) -> String {
-    // Serialising a `str` cannot fail.
-    serde_json::to_string(text).unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,31 +176,5 @@ mod tests {
         assert_eq!(read::<Number>("1700000000"), Number(Some(1.7e9)));
         assert_eq!(read::<Number>("1.5"), Number(Some(1.5)));
         assert_eq!(read::<Number>(r#""1""#), Number(None));
-    }
-
-    #[test]
-    fn fields() {
-        let text = r#"{"a":1,"user":{"id":"u"},"b":[1,{"user":2}],"user":3}"#;
-        assert_eq!(field(text, "user").unwrap().unwrap().get(), r#"{"id":"u"}"#);
-        assert!(field(text, "missing").unwrap().is_none());
-        assert_eq!(
-            field(r#"{"u\u0073er":null}"#, "user")
-                .unwrap()
-                .unwrap()
-                .get(),
-            "null"
-        );
-        for bad in ["[]", "1", "{", r#"{"a":1} x"#, ""] {
-            assert!(field(bad, "a").is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn objects_and_strings() {
-        assert!(is_object(r#" {"a":[1,2]}"#));
-        for bad in ["[1]", "\"{\"", "{", "{} {}", ""] {
-            assert!(!is_object(bad), "{bad}");
-        }
-        assert_eq!(string("a\"b\u{1}"), r#""a\"b\u0001""#);
     }
 }

@@ -2,39 +2,48 @@
 //!
 //! The core of the GenAuth authentication SDK for WeChat mini programs. It holds all the
 //! knowledge about GenAuth's protocol — option validation, URLs, headers, request bodies,
-//! response envelopes, error codes, the session record and its storage format, token
-//! payload reading — and **does no I/O**:
+//! response envelopes, error codes, the session and its storage format, token payload
+//! reading — and **does no I/O**:
 //!
-//! - it sends no request: [`Client::prepare`] returns the [`HttpRequest`] to send and
-//!   [`Client::complete`] takes the reply the host got;
-//! - it touches no storage: the host passes the stored session text in and makes the
-//!   [`StorageWrite`]s an [`Outcome`] lists;
-//! - it reads no clock and draws no randomness: the host passes `now` in.
+//! - it sends nothing: [`Client::prepare`] returns the request to send ([`Step::Send`]) and
+//!   [`Client::complete`] takes the answer the host got;
+//! - it touches no storage: the host passes in what storage holds and makes the
+//!   [`Write`]s an [`Outcome`] lists;
+//! - it reads no clock and draws no randomness: the host passes `now` in;
+//! - it asks the host for what only the host can get ([`Step::Need`]: a `wx.login` code, a
+//!   stored value) and goes on when the host supplies it ([`Client::supply`]).
 //!
 //! ```text
-//! page code ─► AuthenticationClient (JS shim) ──prepare──► Client (this crate, in wasm)
-//!                  │    ▲                      ◄─ HttpRequest or Outcome
+//! page code ─► AuthenticationClient (JS shim) ──prepare(op, args)──► engine + operation table
+//!                  │    ▲                        ◄─ {id, request} | {id, need} | outcome
 //!                  ▼    │
-//!       wx.request / wx.login / storage     ──complete──► Outcome (result + storage writes)
+//!       wx.request / wx.login / storage     ──complete(id, answer)──► next step or outcome
 //! ```
 //!
-//! The wasm boundary is one file, `src/wasm.rs` (only built for `wasm32`), with one
-//! `prepare` and one `complete` crossing per network round trip.
+//! Every public method is one entry of the operation table ([`ops::OPERATIONS`]) run by one
+//! engine ([`engine`]). The server's JSON is parsed by the host (natively, `wx.request` with
+//! `dataType: 'json'`); the core reads the few fields it decides on from the host's value
+//! ([`host`]) and passes the rest through. The wasm boundary is one file, `src/wasm.rs` (only
+//! built for `wasm32`).
 #![warn(missing_docs, missing_debug_implementations)]
 
-pub mod client;
+pub mod args;
+pub mod engine;
 pub mod error;
-pub mod http;
+pub mod host;
 pub mod json;
 pub mod jwt;
+pub mod ops;
 pub mod options;
+pub mod out;
 pub mod protocol;
 pub mod session;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
-pub use client::{Client, LoginByCodeArgs, OpKind, Operation, Outcome, Reply, Step, StorageWrite};
+pub use engine::{Client, Failure, Outcome, Reply, Step};
 pub use error::{Error, ErrorCode};
-pub use http::{HttpRequest, HttpResponse, Method, TransportFailure};
-pub use options::{ClientOptions, Lang, RawOptions};
+pub use options::{ClientOptions, Lang};
+pub use out::{Method, Out, Request, Write};
+pub use session::Ledger;

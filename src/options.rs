@@ -3,10 +3,12 @@
 //! The option names and defaults follow `authing-wxapp-sdk` v4 (`appId`, `host`, `appHost`,
 //! `userPoolId`, `timeout`, `token`) plus `lang` from later v4 releases. Anything else is
 //! rejected by name, so a typo fails at construction instead of at the first request.
+//! Messages name the option, never its value (a `token` is a secret).
 
-use serde::Deserialize;
+use std::rc::Rc;
 
-use crate::error::{Error, ErrorCode};
+use crate::error::{Error, ErrorCode, Expected, Problem};
+use crate::host::{self, Kind, Passed, Pattern, Raw};
 
 /// GenAuth's public service.
 pub const DEFAULT_HOST: &str = "https://core.genauth.ai";
@@ -37,114 +39,94 @@ impl Lang {
     }
 }
 
-/// Options exactly as the caller wrote them (JavaScript names), before validation.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct RawOptions {
-    /// The GenAuth application id (required).
-    pub app_id: Option<String>,
-    /// The GenAuth server, default [`DEFAULT_HOST`].
-    pub host: Option<String>,
-    /// The application's own domain; GraphQL and account REST calls go there. Defaults to `host`.
-    pub app_host: Option<String>,
-    /// The user pool id, sent as `x-authing-userpool-id` when given.
-    pub user_pool_id: Option<String>,
-    /// Request timeout in milliseconds, default [`DEFAULT_TIMEOUT_MS`].
-    pub timeout: Option<f64>,
-    /// `zh-CN` (default) or `en-US`.
-    pub lang: Option<String>,
-    /// A token to start with (replaces any stored session), as in `authing-wxapp-sdk`.
-    pub token: Option<String>,
-}
+/// The option names `new AuthenticationClient(options)` accepts.
+pub const OPTION_NAMES: &[&str] = &[
+    "appId",
+    "host",
+    "appHost",
+    "userPoolId",
+    "timeout",
+    "lang",
+    "token",
+];
+
+/// The longest URL accepted for `host` / `appHost`.
+const MAX_URL_LEN: usize = 512;
 
 /// Validated options.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct ClientOptions {
     /// The GenAuth application id.
-    pub app_id: String,
+    pub app_id: Rc<str>,
     /// Normalised base URL for the mini-program login endpoints (no trailing slash).
-    pub host: String,
+    pub host: Rc<str>,
     /// Normalised base URL for GraphQL and account REST calls (no trailing slash).
-    pub app_host: String,
+    pub app_host: Rc<str>,
     /// The user pool id, if given.
-    pub user_pool_id: Option<String>,
+    pub user_pool_id: Option<Rc<str>>,
     /// Request timeout in milliseconds.
     pub timeout_ms: u32,
     /// Language of messages.
     pub lang: Lang,
-    /// A starting token, if given.
-    pub token: Option<String>,
+    /// A token to start with when none is stored (redacted in `Debug`).
+    pub token: Option<Passed>,
 }
 
 impl ClientOptions {
-    /// Validates and normalises raw options.
+    /// Validates and normalises the options object the caller passed.
     ///
-    /// Errors are [`ErrorCode::InvalidOptions`] naming the option at fault.
-    pub fn from_raw(raw: RawOptions) -> Result<ClientOptions, Error> {
-        let lang = match raw.lang.as_deref() {
-            None => Lang::default(),
-            Some("zh-CN") => Lang::ZhCn,
+    /// Errors are [`ErrorCode::InvalidOptions`] naming the option at fault (never its value).
+    pub fn read(raw: &Raw) -> Result<ClientOptions, Error> {
+        let lang_value = host::get(raw, "lang");
+        let lang = match host::text(&lang_value).as_deref() {
             Some("en-US") => Lang::EnUs,
-            Some(_) => {
-                return Err(Error::with_detail(
-                    ErrorCode::InvalidOptions,
-                    Lang::default(),
-                    "lang must be \"zh-CN\" or \"en-US\"",
-                ))
+            _ => Lang::ZhCn,
+        };
+        let fail = |name: &str, problem| {
+            Err(Error::problem(
+                ErrorCode::InvalidOptions,
+                lang,
+                name,
+                problem,
+            ))
+        };
+        if host::kind(raw) != Kind::Object {
+            return fail("options", Problem::Expected(Expected::Object));
+        }
+        for key in host::keys(raw) {
+            if !OPTION_NAMES.contains(&key.as_str()) {
+                return fail(&crate::error::sanitize(&key, 64), Problem::Unknown);
             }
+        }
+        if host::kind(&lang_value) != Kind::Absent
+            && !matches!(host::text(&lang_value).as_deref(), Some("zh-CN" | "en-US"))
+        {
+            return fail("lang", Problem::Expected(Expected::Lang));
+        }
+        let app_id = match read_id(raw, "appId", lang)? {
+            Some(id) => id,
+            None => return fail("appId", Problem::Missing),
         };
-        let invalid = |detail: &str| Error::with_detail(ErrorCode::InvalidOptions, lang, detail);
-
-        let app_id = match raw.app_id {
-            Some(id) if !id.is_empty() => id,
-            _ => return Err(invalid("appId is required")),
+        let user_pool_id = read_id(raw, "userPoolId", lang)?;
+        let host = match read_url(raw, "host", lang)? {
+            Some(host) => host,
+            None => Rc::from(DEFAULT_HOST),
         };
-        check_id(&app_id).map_err(|why| invalid(&format!("appId {why}")))?;
-
-        let user_pool_id = match raw.user_pool_id {
-            None => None,
-            Some(id) => {
-                check_id(&id).map_err(|why| invalid(&format!("userPoolId {why}")))?;
-                Some(id)
-            }
-        };
-
-        let host = match raw.host {
-            None => DEFAULT_HOST.to_owned(),
-            Some(host) => {
-                normalize_base_url(&host).map_err(|why| invalid(&format!("host {why}")))?
-            }
-        };
-        let app_host = match raw.app_host {
-            None => host.clone(),
-            Some(app_host) => {
-                normalize_base_url(&app_host).map_err(|why| invalid(&format!("appHost {why}")))?
-            }
-        };
-
-        let timeout_ms = match raw.timeout {
-            None => DEFAULT_TIMEOUT_MS,
-            Some(ms) if ms.is_finite() && ms >= 1.0 && ms <= f64::from(MAX_TIMEOUT_MS) => {
+        let app_host = read_url(raw, "appHost", lang)?.unwrap_or_else(|| host.clone());
+        let timeout_ms = match host::kind(&host::get(raw, "timeout")) {
+            Kind::Absent => DEFAULT_TIMEOUT_MS,
+            Kind::Number(ms) if ms.is_finite() && ms >= 1.0 && ms <= f64::from(MAX_TIMEOUT_MS) => {
                 // In range 1..=MAX_TIMEOUT_MS, so the cast cannot truncate.
                 ms.ceil() as u32
             }
-            Some(_) => {
-                return Err(invalid(&format!(
-                    "timeout must be a number of milliseconds from 1 to {MAX_TIMEOUT_MS}"
-                )))
-            }
+            _ => return fail("timeout", Problem::Expected(Expected::Millis)),
         };
-
-        let token = match raw.token {
-            None => None,
-            Some(token) => {
-                if !crate::session::is_token_like(&token) {
-                    return Err(invalid("token must be a GenAuth token (a JWT)"));
-                }
-                Some(token)
-            }
+        let token = host::get(raw, "token");
+        let token = match host::kind(&token) {
+            Kind::Absent => None,
+            _ if host::is_token(&token, 8192) => Some(Passed(token)),
+            _ => return fail("token", Problem::Expected(Expected::Token)),
         };
-
         Ok(ClientOptions {
             app_id,
             host,
@@ -157,18 +139,54 @@ impl ClientOptions {
     }
 }
 
-/// Checks an id that goes into a header: non-empty, short, no spaces or control characters.
-fn check_id(id: &str) -> Result<(), &'static str> {
-    if id.is_empty() {
-        Err("must not be empty")
-    } else if id.len() > MAX_ID_LEN {
-        Err("is too long")
-    } else if id.chars().any(|c| c.is_control()) {
-        Err("must not contain control characters")
-    } else if id.chars().any(char::is_whitespace) {
-        Err("must not contain spaces")
-    } else {
-        Ok(())
+/// An id option (`appId`, `userPoolId`): it goes into a header, so visible ASCII, short.
+fn read_id(raw: &Raw, name: &str, lang: Lang) -> Result<Option<Rc<str>>, Error> {
+    let value = host::get(raw, name);
+    if host::kind(&value) == Kind::Absent {
+        return Ok(None);
+    }
+    let fail = |problem| {
+        Err(Error::problem(
+            ErrorCode::InvalidOptions,
+            lang,
+            name,
+            problem,
+        ))
+    };
+    if host::kind(&value) != Kind::String || host::text_len(&value) == 0 {
+        return fail(Problem::Expected(Expected::Text));
+    }
+    if host::text_len(&value) > MAX_ID_LEN {
+        return fail(Problem::TooLong(MAX_ID_LEN));
+    }
+    if !host::matches(&value, Pattern::VisibleAscii) {
+        return fail(Problem::BadCharacters);
+    }
+    Ok(host::text(&value).map(Rc::from))
+}
+
+/// A base URL option (`host`, `appHost`), normalised.
+fn read_url(raw: &Raw, name: &str, lang: Lang) -> Result<Option<Rc<str>>, Error> {
+    let value = host::get(raw, name);
+    if host::kind(&value) == Kind::Absent {
+        return Ok(None);
+    }
+    if host::kind(&value) != Kind::String || host::text_len(&value) > MAX_URL_LEN {
+        return Err(Error::problem(
+            ErrorCode::InvalidOptions,
+            lang,
+            name,
+            Problem::Expected(Expected::Url),
+        ));
+    }
+    match host::text(&value).map(|text| normalize_base_url(&text)) {
+        Some(Ok(url)) => Ok(Some(Rc::from(url))),
+        Some(Err(why)) => Err(Error::with_detail(
+            ErrorCode::InvalidOptions,
+            lang,
+            &format!("{name} {why}"),
+        )),
+        None => Err(Error::new(ErrorCode::InvalidOptions, lang)),
     }
 }
 
@@ -292,47 +310,42 @@ fn is_loopback(host: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
-    fn raw(app_id: &str) -> RawOptions {
-        RawOptions {
-            app_id: Some(app_id.to_owned()),
-            ..RawOptions::default()
-        }
-    }
-
-    fn detail(result: Result<ClientOptions, Error>) -> String {
-        let error = result.expect_err("options should be rejected");
+    fn detail(raw: serde_json::Value) -> String {
+        let error = ClientOptions::read(&raw).expect_err("options should be rejected");
         assert_eq!(error.code, ErrorCode::InvalidOptions);
         error.message
     }
 
     #[test]
     fn defaults() {
-        let options = ClientOptions::from_raw(raw("app1")).unwrap();
-        assert_eq!(
-            options,
-            ClientOptions {
-                app_id: "app1".into(),
-                host: "https://core.genauth.ai".into(),
-                app_host: "https://core.genauth.ai".into(),
-                user_pool_id: None,
-                timeout_ms: 10_000,
-                lang: Lang::ZhCn,
-                token: None,
-            }
-        );
+        let options = ClientOptions::read(&json!({"appId": "app1"})).unwrap();
+        assert_eq!(&*options.app_id, "app1");
+        assert_eq!(&*options.host, "https://core.genauth.ai");
+        assert_eq!(&*options.app_host, "https://core.genauth.ai");
+        assert!(options.user_pool_id.is_none());
+        assert_eq!(options.timeout_ms, 10_000);
+        assert_eq!(options.lang, Lang::ZhCn);
+        assert!(options.token.is_none());
     }
 
     #[test]
     fn app_id_is_required_and_clean() {
-        assert!(
-            detail(ClientOptions::from_raw(RawOptions::default())).contains("appId is required")
-        );
-        assert!(detail(ClientOptions::from_raw(raw(""))).contains("appId is required"));
-        assert!(detail(ClientOptions::from_raw(raw("app\n1"))).contains("control characters"));
-        assert!(detail(ClientOptions::from_raw(raw("app\u{7f}"))).contains("control characters"));
-        assert!(detail(ClientOptions::from_raw(raw(" app"))).contains("spaces"));
-        assert!(detail(ClientOptions::from_raw(raw(&"a".repeat(129)))).contains("too long"));
+        assert!(detail(json!({})).contains("appId: 必须提供"));
+        assert!(detail(json!({"appId": ""})).contains("appId"));
+        assert!(detail(json!({"appId": "app\n1"})).contains("控制字符"));
+        assert!(detail(json!({"appId": " app", "lang": "en-US"}))
+            .contains("appId: contains control or format"));
+        assert!(detail(json!({"appId": "a".repeat(129)})).contains("超过 128"));
+        assert!(detail(json!({"appId": 7})).contains("appId"));
+        assert!(detail(json!("app1")).contains("options"));
+    }
+
+    #[test]
+    fn unknown_options_are_named() {
+        let message = detail(json!({"appId": "a", "onErorr": 1, "lang": "en-US"}));
+        assert_eq!(message, "Invalid client options: onErorr: unknown");
     }
 
     #[test]
@@ -376,63 +389,51 @@ mod tests {
             let error = normalize_base_url(input).expect_err(input);
             assert!(error.contains(why), "{input}: {error}");
         }
+        assert!(detail(json!({"appId": "a", "host": "http://example.com"}))
+            .contains("host must use https"));
+        assert!(detail(json!({"appId": "a", "host": 5})).contains("host"));
     }
 
     #[test]
     fn app_host_defaults_to_host() {
-        let mut options = raw("app1");
-        options.host = Some("http://127.0.0.1:9000/".into());
-        let options = ClientOptions::from_raw(options).unwrap();
-        assert_eq!(options.app_host, "http://127.0.0.1:9000");
-        let mut options = raw("app1");
-        options.app_host = Some("https://my-app.genauth.ai/".into());
-        let options = ClientOptions::from_raw(options).unwrap();
-        assert_eq!(options.host, DEFAULT_HOST);
-        assert_eq!(options.app_host, "https://my-app.genauth.ai");
+        let options =
+            ClientOptions::read(&json!({"appId": "a", "host": "http://127.0.0.1:9000/"})).unwrap();
+        assert_eq!(&*options.app_host, "http://127.0.0.1:9000");
+        let options =
+            ClientOptions::read(&json!({"appId": "a", "appHost": "https://my-app.genauth.ai/"}))
+                .unwrap();
+        assert_eq!(&*options.host, DEFAULT_HOST);
+        assert_eq!(&*options.app_host, "https://my-app.genauth.ai");
     }
 
     #[test]
     fn timeout_lang_token_pool() {
-        let mut options = raw("app1");
-        options.timeout = Some(2500.2);
-        options.lang = Some("en-US".into());
-        options.token = Some("a.b.c".into());
-        options.user_pool_id = Some("pool1".into());
-        let options = ClientOptions::from_raw(options).unwrap();
+        let options = ClientOptions::read(&json!({
+            "appId": "a", "timeout": 2500.2, "lang": "en-US", "token": "a.b.c", "userPoolId": "pool1"
+        }))
+        .unwrap();
         assert_eq!(options.timeout_ms, 2501);
         assert_eq!(options.lang, Lang::EnUs);
-        assert_eq!(options.token.as_deref(), Some("a.b.c"));
+        assert!(options.token.is_some());
         assert_eq!(options.user_pool_id.as_deref(), Some("pool1"));
-
-        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY, 600_001.0] {
-            let mut options = raw("app1");
-            options.timeout = Some(bad);
-            assert!(detail(ClientOptions::from_raw(options)).contains("timeout"));
+        for bad in [json!(0), json!(-1), json!(600_001), json!("10")] {
+            assert!(detail(json!({"appId": "a", "timeout": bad})).contains("timeout"));
         }
-        let mut options = raw("app1");
-        options.lang = Some("fr".into());
-        assert!(detail(ClientOptions::from_raw(options)).contains("lang"));
-        let mut options = raw("app1");
-        options.token = Some("a b".into());
-        assert!(detail(ClientOptions::from_raw(options)).contains("token"));
-        let mut options = raw("app1");
-        options.user_pool_id = Some(String::new());
-        assert!(detail(ClientOptions::from_raw(options)).contains("userPoolId"));
+        assert!(detail(json!({"appId": "a", "lang": "fr"})).contains("lang"));
+        let message = detail(json!({"appId": "a", "token": "SECRET value"}));
+        assert!(
+            message.contains("token") && !message.contains("SECRET"),
+            "{message}"
+        );
+        assert!(detail(json!({"appId": "a", "userPoolId": ""})).contains("userPoolId"));
     }
 
     #[test]
     fn messages_follow_lang() {
-        let options = RawOptions {
-            lang: Some("en-US".into()),
-            ..RawOptions::default()
-        };
         assert_eq!(
-            detail(ClientOptions::from_raw(options)),
-            "Invalid client options: appId is required"
+            detail(json!({"lang": "en-US"})),
+            "Invalid client options: appId: is required"
         );
-        assert_eq!(
-            detail(ClientOptions::from_raw(RawOptions::default())),
-            "初始化参数无效: appId is required"
-        );
+        assert_eq!(detail(json!({})), "初始化参数无效: appId: 必须提供");
     }
 }

@@ -1,5 +1,6 @@
-//! GenAuth's wire protocol as `authing-wxapp-sdk` v4 speaks it: URLs, headers, GraphQL
-//! documents and the two response envelopes.
+//! GenAuth's wire protocol as `authing-wxapp-sdk` v4 speaks it: headers and the two response
+//! envelopes. The paths and GraphQL documents of each operation live beside it in
+//! [`crate::ops`].
 //!
 //! - REST answers use the v2 envelope `{"code": 200, "message": "...", "data": ...}`; any
 //!   other `code` is a failure (newer servers may send `{statusCode, apiCode, message}`).
@@ -7,110 +8,27 @@
 //!   GenAuth puts an object `{code, message, data}` in `errors[i].message`.
 //! - The HTTP status is not part of the protocol (the v4 SDK ignores it); it only matters
 //!   when the body is not GenAuth's: a 5xx then reads as a server error.
+//!
+//! Bodies arrive as the host parsed them (`wx.request` with `dataType: 'json'`): an object, or
+//! the text when it was not JSON. Only the envelope's fields are read; `data` is passed on.
 
 use serde::Deserialize;
-use serde_json::value::RawValue;
 
-use crate::error::{Error, ErrorCode};
-use crate::http::HttpResponse;
-use crate::json::{self, Code, Text};
+use crate::error::{sanitize, Error, ErrorCode};
+use crate::host::{self, Kind, Passed, Raw};
+use crate::json::Code;
 use crate::options::{ClientOptions, Lang};
+use crate::out::Out;
 
 /// Sent as `x-authing-sdk-version`: the `wxapp:` family of `authing-wxapp-sdk`, with this
 /// SDK's own version.
 pub const SDK_VERSION_HEADER: &str = concat!("wxapp:", env!("CARGO_PKG_VERSION"));
 /// Sent as `x-authing-request-from`, as `authing-wxapp-sdk` does.
 pub const REQUEST_FROM: &str = "wxapp";
-
-/// `POST {host}/connections/social/wechat-miniprogram/auth` — `loginByCode`.
-pub const LOGIN_BY_CODE_PATH: &str = "/connections/social/wechat-miniprogram/auth";
 /// `POST {appHost}/graphql/v2`.
 pub const GRAPHQL_PATH: &str = "/graphql/v2";
-/// `GET {appHost}/api/v2/logout?app_id=...`.
-pub const LOGOUT_PATH: &str = "/api/v2/logout";
-
-/// The `User` selection set of `authing-js-sdk` 4.15.8 (`UserDocument`).
-pub const USER_DOCUMENT: &str = "query user($id: String) {
-  user(id: $id) {
-    id
-    arn
-    userPoolId
-    status
-    username
-    email
-    emailVerified
-    phone
-    phoneVerified
-    identities {
-      openid
-      userIdInIdp
-      userId
-      connectionId
-      isSocial
-      provider
-      userPoolId
-    }
-    unionid
-    openid
-    nickname
-    registerSource
-    photo
-    password
-    oauth
-    token
-    tokenExpiredAt
-    loginsCount
-    lastLogin
-    lastIP
-    signedUp
-    blocked
-    isDeleted
-    device
-    browser
-    company
-    name
-    givenName
-    familyName
-    middleName
-    profile
-    preferredUsername
-    website
-    gender
-    birthdate
-    zoneinfo
-    locale
-    address
-    formatted
-    streetAddress
-    locality
-    region
-    postalCode
-    city
-    province
-    country
-    createdAt
-    updatedAt
-    externalId
-  }
-}
-";
-
-/// `authing-js-sdk` 4.15.8 `CheckLoginStatusDocument`.
-pub const CHECK_LOGIN_STATUS_DOCUMENT: &str = "query checkLoginStatus($token: String) {
-  checkLoginStatus(token: $token) {
-    code
-    message
-    status
-    exp
-    iat
-    data {
-      id
-      userPoolId
-      arn
-    }
-  }
-}
-";
+/// The longest server message kept in an error.
+const MAX_SERVER_MESSAGE: usize = 300;
 
 /// Which headers a request gets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,34 +42,30 @@ pub enum Transport {
 }
 
 /// The headers `authing-wxapp-sdk`'s `HttpClient` / `GraphqlClient` send, plus
-/// `x-authing-lang`.
-pub fn headers(
-    options: &ClientOptions,
-    transport: Transport,
-    token: Option<&str>,
-) -> Vec<(&'static str, String)> {
+/// `x-authing-lang`; `Authorization: Bearer <token>` when a token is given.
+pub fn headers(options: &ClientOptions, transport: Transport, token: Option<&Passed>) -> Out {
     let mut headers = Vec::with_capacity(8);
     match transport {
-        Transport::Graphql => headers.push(("content-type", "application/json".to_owned())),
+        Transport::Graphql => headers.push(("content-type", Out::Str("application/json"))),
         Transport::RestJson => {
-            headers.push(("content-type", "application/json;charset=utf-8".to_owned()))
+            headers.push(("content-type", Out::Str("application/json;charset=utf-8")))
         }
         Transport::RestNoBody => {}
     }
-    headers.push(("x-authing-sdk-version", SDK_VERSION_HEADER.to_owned()));
-    headers.push(("x-authing-request-from", REQUEST_FROM.to_owned()));
-    headers.push(("x-authing-app-id", options.app_id.clone()));
+    headers.push(("x-authing-sdk-version", Out::Str(SDK_VERSION_HEADER)));
+    headers.push(("x-authing-request-from", Out::Str(REQUEST_FROM)));
+    headers.push(("x-authing-app-id", Out::Shared(options.app_id.clone())));
     if let Some(pool) = &options.user_pool_id {
-        headers.push(("x-authing-userpool-id", pool.clone()));
+        headers.push(("x-authing-userpool-id", Out::Shared(pool.clone())));
     }
-    headers.push(("x-authing-lang", options.lang.as_str().to_owned()));
+    headers.push(("x-authing-lang", Out::Str(options.lang.as_str())));
     if let Some(token) = token {
-        headers.push(("Authorization", format!("Bearer {token}")));
+        headers.push(("Authorization", Out::Bearer(token.clone())));
     }
     if transport != Transport::Graphql {
-        headers.push(("accept", "application/json, text/plain, */*".to_owned()));
+        headers.push(("accept", Out::Str("application/json, text/plain, */*")));
     }
-    headers
+    Out::Obj(headers)
 }
 
 /// Percent-encodes a query value (everything but RFC 3986 unreserved characters).
@@ -170,8 +84,17 @@ pub fn encode_query_value(value: &str) -> String {
     out
 }
 
+/// An HTTP answer as the host got it.
+#[derive(Clone, Copy, Debug)]
+pub struct Answer<'a> {
+    /// The HTTP status.
+    pub status: u16,
+    /// The body as `wx.request` parsed it (`dataType: 'json'`): an object, or text.
+    pub body: &'a Raw,
+}
+
 #[derive(Deserialize)]
-struct Envelope<'a> {
+struct Envelope {
     #[serde(default)]
     code: Code,
     #[serde(default, rename = "statusCode")]
@@ -179,43 +102,38 @@ struct Envelope<'a> {
     #[serde(default, rename = "apiCode")]
     api_code: Code,
     #[serde(default)]
-    message: Text,
-    #[serde(borrow)]
-    data: Option<&'a RawValue>,
+    message: Passed,
+    #[serde(default)]
+    data: Passed,
 }
 
-/// Reads a v2 REST answer. `Ok` holds the `data` field's JSON text (`None` when absent or
-/// `null`).
-pub fn parse_rest<'a>(
-    response: HttpResponse<'a>,
-    lang: Lang,
-) -> Result<Option<&'a RawValue>, Error> {
-    let envelope: Envelope<'a> = match serde_json::from_str(response.body) {
-        Ok(envelope) => envelope,
-        Err(_) => return Err(not_genauth(response, lang)),
+/// Reads a v2 REST answer. `Ok` holds the `data` field (`None` when absent or `null`).
+pub fn parse_rest(answer: Answer<'_>, lang: Lang) -> Result<Option<Passed>, Error> {
+    if host::kind(answer.body) != Kind::Object {
+        return Err(not_genauth(answer, lang));
+    }
+    let Some(envelope) = host::read::<Envelope>(answer.body) else {
+        return Err(not_genauth(answer, lang));
     };
+    let data = (host::kind(&envelope.data.0) != Kind::Absent).then_some(envelope.data);
     match envelope.code.0.or(envelope.status_code.0) {
-        Some(200) => Ok(envelope.data.filter(|raw| raw.get() != "null")),
+        Some(200) => Ok(data),
         Some(code) => {
             let code = envelope.api_code.0.unwrap_or(code);
-            Err(Error::from_server(code, &short(envelope.message), lang))
+            let mut error = Error::from_server(code, &short(&envelope.message), lang);
+            error.data = data;
+            Err(error)
         }
-        None => Err(not_genauth(response, lang)),
+        None => Err(not_genauth(answer, lang)),
     }
 }
 
 #[derive(Deserialize)]
-struct GraphqlBody<'a> {
-    #[serde(borrow)]
-    data: Option<&'a RawValue>,
-    #[serde(borrow)]
-    errors: Option<Vec<GraphqlError<'a>>>,
-}
-
-#[derive(Deserialize)]
-struct GraphqlError<'a> {
-    #[serde(borrow)]
-    message: Option<&'a RawValue>,
+struct GraphqlBody {
+    #[serde(default)]
+    data: Passed,
+    #[serde(default)]
+    errors: Passed,
 }
 
 /// `errors[i].message` when it is GenAuth's object `{code, message, data}`.
@@ -224,108 +142,172 @@ struct ErrorDetail {
     #[serde(default)]
     code: Code,
     #[serde(default)]
-    message: Text,
+    message: Passed,
+    #[serde(default)]
+    data: Passed,
 }
 
-/// Reads a GraphQL answer and returns the JSON text of `data.<field>` (`None` if `null`).
-pub fn parse_graphql<'a>(
-    response: HttpResponse<'a>,
-    field: &str,
-    lang: Lang,
-) -> Result<Option<&'a RawValue>, Error> {
-    let body: GraphqlBody<'a> = match serde_json::from_str(response.body) {
-        Ok(body) => body,
-        Err(_) => return Err(not_genauth(response, lang)),
-    };
-    if let Some(first) = body.errors.and_then(|errors| errors.into_iter().next()) {
-        return Err(graphql_error(first.message, lang));
+/// Reads a GraphQL answer and returns `data.<field>` (`None` if `null`).
+pub fn parse_graphql(answer: Answer<'_>, field: &str, lang: Lang) -> Result<Option<Passed>, Error> {
+    if host::kind(answer.body) != Kind::Object {
+        return Err(not_genauth(answer, lang));
     }
-    let data = match body.data {
-        Some(data) => data,
-        None => return Err(not_genauth(response, lang)),
+    let Some(body) = host::read::<GraphqlBody>(answer.body) else {
+        return Err(not_genauth(answer, lang));
     };
-    match json::field(data.get(), field) {
-        Ok(Some(raw)) if raw.get() == "null" => Ok(None),
-        Ok(Some(raw)) => Ok(Some(raw)),
-        Ok(None) | Err(_) => Err(not_genauth(response, lang)),
-    }
-}
-
-fn graphql_error(message: Option<&RawValue>, lang: Lang) -> Error {
-    let text = message.map(RawValue::get).unwrap_or("");
-    if text.starts_with('{') {
-        // GenAuth: {"message": {"code": 2020, "message": "...", "data": null}}
-        if let Ok(detail) = serde_json::from_str::<ErrorDetail>(text) {
-            return match detail.code.0 {
-                Some(code) => Error::from_server(code, &short(detail.message), lang),
-                None => Error::with_detail(ErrorCode::ServerRejected, lang, &short(detail.message)),
-            };
+    if host::kind(&body.errors.0) == Kind::Array {
+        let first = host::item(&body.errors.0, 0);
+        if host::kind(&first) != Kind::Absent {
+            return Err(graphql_error(&host::get(&first, "message"), lang));
         }
-    } else if let Ok(plain) = serde_json::from_str::<Text>(text) {
-        // A plain GraphQL error: {"message": "..."}
-        return Error::with_detail(ErrorCode::ServerRejected, lang, &short(plain));
     }
-    Error::new(ErrorCode::ServerRejected, lang)
+    if host::kind(&body.data.0) != Kind::Object || !host::has(&body.data.0, field) {
+        return Err(not_genauth(answer, lang));
+    }
+    let value = host::get(&body.data.0, field);
+    Ok((host::kind(&value) != Kind::Absent).then_some(Passed(value)))
+}
+
+fn graphql_error(message: &Raw, lang: Lang) -> Error {
+    match host::kind(message) {
+        // GenAuth: {"message": {"code": 2020, "message": "...", "data": null}}
+        Kind::Object => match host::read::<ErrorDetail>(message) {
+            Some(detail) => {
+                let data = (host::kind(&detail.data.0) != Kind::Absent).then_some(detail.data);
+                let mut error = match detail.code.0 {
+                    Some(code) => Error::from_server(code, &short(&detail.message), lang),
+                    None => {
+                        Error::with_detail(ErrorCode::ServerRejected, lang, &short(&detail.message))
+                    }
+                };
+                error.data = data;
+                error
+            }
+            None => Error::new(ErrorCode::ServerRejected, lang),
+        },
+        // A plain GraphQL error: {"message": "..."}
+        Kind::String => Error::with_detail(
+            ErrorCode::ServerRejected,
+            lang,
+            &short(&Passed(message.clone())),
+        ),
+        _ => Error::new(ErrorCode::ServerRejected, lang),
+    }
 }
 
 /// An answer that is not GenAuth's protocol: a server error if the status says so.
-fn not_genauth(response: HttpResponse<'_>, lang: Lang) -> Error {
-    let detail = format!("HTTP {}", response.status);
-    if response.status >= 500 {
+fn not_genauth(answer: Answer<'_>, lang: Lang) -> Error {
+    let detail = format!("HTTP {}", answer.status);
+    if answer.status >= 500 {
         Error::with_detail(ErrorCode::ServerError, lang, &detail)
     } else {
         Error::with_detail(ErrorCode::InvalidResponse, lang, &detail)
     }
 }
 
-/// A server message, cut to a length that fits an error message.
-fn short(text: Text) -> String {
-    text.0
-        .map(|s| s.chars().take(300).collect())
+/// A server message, cleaned and cut to a length that fits an error message. Only a
+/// message of reasonable length is copied into wasm at all; a longer one is not read.
+fn short(text: &Passed) -> String {
+    if host::text_len(&text.0) > MAX_SERVER_MESSAGE * 8 {
+        return String::new();
+    }
+    host::text(&text.0)
+        .map(|s| sanitize(&s, MAX_SERVER_MESSAGE))
         .unwrap_or_default()
+}
+
+/// The server's clock from a `Date` header (IMF-fixdate, RFC 9110 §5.6.7), in milliseconds
+/// since the epoch. `header` is `wx.request`'s `res.header` object.
+pub fn server_date_ms(header: &Raw) -> Option<f64> {
+    let mut value = host::get(header, "Date");
+    if host::kind(&value) == Kind::Absent {
+        value = host::get(header, "date");
+    }
+    if host::text_len(&value) > 64 {
+        return None;
+    }
+    parse_http_date(&host::text(&value)?)
+}
+
+/// Parses `Sun, 06 Nov 1994 08:49:37 GMT`.
+pub fn parse_http_date(text: &str) -> Option<f64> {
+    let mut parts = text.split_ascii_whitespace();
+    let _weekday = parts.next()?;
+    let day: u32 = parts.next()?.parse().ok()?;
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month_name = parts.next()?;
+    let month = MONTHS.iter().position(|m| *m == month_name)?;
+    let year: i64 = parts.next()?.parse().ok()?;
+    let mut clock = parts.next()?.split(':');
+    let hour: i64 = clock.next()?.parse().ok()?;
+    let minute: i64 = clock.next()?.parse().ok()?;
+    let second: i64 = clock.next()?.parse().ok()?;
+    if parts.next()? != "GMT" || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60
+    {
+        return None;
+    }
+    if !(1970..=9999).contains(&year) {
+        return None;
+    }
+    // Days from the civil date (Howard Hinnant's algorithm), months counted from March.
+    let m = i64::try_from(month).ok()? + 1;
+    let y = if m <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let seconds = days * 86_400 + hour * 3600 + minute * 60 + second;
+    // Seconds since 1970 up to year 9999 fit exactly in an f64.
+    Some(seconds as f64 * 1000.0)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::options::RawOptions;
+    use serde_json::json;
 
-    fn ok(body: &str) -> HttpResponse<'_> {
-        HttpResponse { status: 200, body }
+    fn ok(body: &Raw) -> Answer<'_> {
+        Answer { status: 200, body }
     }
 
     fn options(pool: Option<&str>) -> ClientOptions {
-        ClientOptions::from_raw(RawOptions {
-            app_id: Some("app1".into()),
-            user_pool_id: pool.map(str::to_owned),
-            ..RawOptions::default()
-        })
-        .unwrap()
+        let mut raw = json!({"appId": "app1"});
+        if let Some(pool) = pool {
+            raw["userPoolId"] = json!(pool);
+        }
+        ClientOptions::read(&raw).unwrap()
     }
 
     #[test]
     fn rest_headers_match_authing_wxapp_sdk() {
-        let headers = headers(&options(Some("pool1")), Transport::RestJson, Some("tok"));
-        let want: Vec<(&str, String)> = vec![
-            ("content-type", "application/json;charset=utf-8".into()),
-            (
-                "x-authing-sdk-version",
-                format!("wxapp:{}", env!("CARGO_PKG_VERSION")),
-            ),
-            ("x-authing-request-from", "wxapp".into()),
-            ("x-authing-app-id", "app1".into()),
-            ("x-authing-userpool-id", "pool1".into()),
-            ("x-authing-lang", "zh-CN".into()),
-            ("Authorization", "Bearer tok".into()),
-            ("accept", "application/json, text/plain, */*".into()),
-        ];
-        assert_eq!(headers, want);
+        let token = Passed(json!("tok"));
+        let headers = headers(&options(Some("pool1")), Transport::RestJson, Some(&token));
+        assert_eq!(
+            headers.to_json(),
+            json!({
+                "content-type": "application/json;charset=utf-8",
+                "x-authing-sdk-version": format!("wxapp:{}", env!("CARGO_PKG_VERSION")),
+                "x-authing-request-from": "wxapp",
+                "x-authing-app-id": "app1",
+                "x-authing-userpool-id": "pool1",
+                "x-authing-lang": "zh-CN",
+                "Authorization": "Bearer tok",
+                "accept": "application/json, text/plain, */*",
+            })
+        );
     }
 
     #[test]
     fn graphql_headers() {
         let headers = headers(&options(None), Transport::Graphql, None);
-        let names: Vec<&str> = headers.iter().map(|(k, _)| *k).collect();
+        let Out::Obj(entries) = headers else {
+            panic!("headers are an object")
+        };
+        let names: Vec<&str> = entries.iter().map(|(k, _)| *k).collect();
         assert_eq!(
             names,
             [
@@ -336,7 +318,6 @@ mod tests {
                 "x-authing-lang"
             ]
         );
-        assert_eq!(headers[0].1, "application/json");
     }
 
     #[test]
@@ -347,47 +328,47 @@ mod tests {
 
     #[test]
     fn rest_success_returns_data() {
-        let data = parse_rest(
-            ok(r#"{"code":200,"message":"ok","data":{"id":"u1"}}"#),
-            Lang::ZhCn,
+        let body = json!({"code": 200, "message": "ok", "data": {"id": "u1"}});
+        assert_eq!(
+            parse_rest(ok(&body), Lang::ZhCn).unwrap().unwrap().0,
+            json!({"id": "u1"})
         );
-        assert_eq!(data.unwrap().unwrap().get(), r#"{"id":"u1"}"#);
-        assert!(parse_rest(ok(r#"{"code":200,"data":null}"#), Lang::ZhCn)
-            .unwrap()
-            .is_none());
-        assert!(parse_rest(ok(r#"{"code":"200"}"#), Lang::ZhCn)
+        assert!(
+            parse_rest(ok(&json!({"code": 200, "data": null})), Lang::ZhCn)
+                .unwrap()
+                .is_none()
+        );
+        assert!(parse_rest(ok(&json!({"code": "200"})), Lang::ZhCn)
             .unwrap()
             .is_none());
         // The v3 envelope is understood as well.
-        let v3 = parse_rest(ok(r#"{"statusCode":200,"data":{"a":1}}"#), Lang::ZhCn);
-        assert_eq!(v3.unwrap().unwrap().get(), r#"{"a":1}"#);
+        let v3 = json!({"statusCode": 200, "data": {"a": 1}});
+        assert_eq!(
+            parse_rest(ok(&v3), Lang::ZhCn).unwrap().unwrap().0,
+            json!({"a": 1})
+        );
     }
 
     #[test]
     fn rest_failures() {
-        let error = parse_rest(
-            ok(r#"{"code":40029,"message":"invalid code","data":null}"#),
-            Lang::EnUs,
-        )
-        .unwrap_err();
+        let body = json!({"code": 40029, "message": "invalid code", "data": null});
+        let error = parse_rest(ok(&body), Lang::EnUs).unwrap_err();
         assert_eq!(error.code, ErrorCode::WxCodeInvalid);
         assert_eq!(error.server_code, Some(40029));
 
-        let error = parse_rest(
-            ok(r#"{"statusCode":400,"apiCode":2004,"message":"x"}"#),
-            Lang::EnUs,
-        )
-        .unwrap_err();
+        let body = json!({"statusCode": 400, "apiCode": 2004, "message": "x"});
+        let error = parse_rest(ok(&body), Lang::EnUs).unwrap_err();
         assert_eq!(
             (error.code, error.server_code),
             (ErrorCode::UserNotFound, Some(2004))
         );
 
-        // The HTTP status does not matter when the body is GenAuth's.
+        // The HTTP status does not matter when the body is GenAuth's; data is kept.
+        let body = json!({"code": 2224, "message": "应用不存在", "data": {"hint": 1}});
         let error = parse_rest(
-            HttpResponse {
+            Answer {
                 status: 500,
-                body: r#"{"code":2224,"message":"应用不存在"}"#,
+                body: &body,
             },
             Lang::EnUs,
         )
@@ -396,59 +377,64 @@ mod tests {
             (error.code, error.message.as_str()),
             (ErrorCode::ServerRejected, "应用不存在")
         );
+        assert_eq!(error.data.unwrap().0, json!({"hint": 1}));
 
-        let html = HttpResponse {
-            status: 502,
-            body: "<html>Bad Gateway</html>",
-        };
-        let error = parse_rest(html, Lang::EnUs).unwrap_err();
+        let html = json!("<html>Bad Gateway</html>");
+        let error = parse_rest(
+            Answer {
+                status: 502,
+                body: &html,
+            },
+            Lang::EnUs,
+        )
+        .unwrap_err();
         assert_eq!(error.code, ErrorCode::ServerError);
         assert_eq!(error.message, "Server error: HTTP 502");
 
         for body in [
-            "",
-            "{\"code\":200,\"data\":",
-            "[]",
-            "{}",
-            "{\"code\":null}",
-            "<html/>",
+            json!(""),
+            json!("{\"code\":200,\"data\":"),
+            json!([]),
+            json!({}),
+            json!({"code": null}),
+            json!(7),
         ] {
-            let error = parse_rest(ok(body), Lang::EnUs).unwrap_err();
+            let error = parse_rest(ok(&body), Lang::EnUs).unwrap_err();
             assert_eq!(error.code, ErrorCode::InvalidResponse, "{body}");
         }
     }
 
     #[test]
     fn graphql_success() {
-        let body = r#"{"data":{"user":{"id":"u1"}}}"#;
+        let body = json!({"data": {"user": {"id": "u1"}}});
         assert_eq!(
-            parse_graphql(ok(body), "user", Lang::ZhCn)
+            parse_graphql(ok(&body), "user", Lang::ZhCn)
                 .unwrap()
                 .unwrap()
-                .get(),
-            r#"{"id":"u1"}"#
+                .0,
+            json!({"id": "u1"})
         );
-        let body = r#"{"data":{"user":null}}"#;
-        assert!(parse_graphql(ok(body), "user", Lang::ZhCn)
+        let body = json!({"data": {"user": null}});
+        assert!(parse_graphql(ok(&body), "user", Lang::ZhCn)
             .unwrap()
             .is_none());
-        let body = r#"{"data":{"other":1}}"#;
-        let error = parse_graphql(ok(body), "user", Lang::ZhCn).unwrap_err();
+        let body = json!({"data": {"other": 1}});
+        let error = parse_graphql(ok(&body), "user", Lang::ZhCn).unwrap_err();
         assert_eq!(error.code, ErrorCode::InvalidResponse);
     }
 
     #[test]
     fn graphql_errors() {
-        let body = r#"{"errors":[{"message":{"code":2020,"message":"尚未登录","data":null}}],"data":null}"#;
-        let error = parse_graphql(ok(body), "user", Lang::EnUs).unwrap_err();
+        let body = json!({"errors": [{"message": {"code": 2020, "message": "尚未登录", "data": null}}], "data": null});
+        let error = parse_graphql(ok(&body), "user", Lang::EnUs).unwrap_err();
         assert_eq!(
             (error.code, error.server_code),
             (ErrorCode::NotLoggedIn, Some(2020))
         );
         assert_eq!(error.message, "Not logged in (尚未登录)");
 
-        let body = r#"{"errors":[{"message":"Cannot query field"}],"data":null}"#;
-        let error = parse_graphql(ok(body), "user", Lang::EnUs).unwrap_err();
+        let body = json!({"errors": [{"message": "Cannot query field"}], "data": null});
+        let error = parse_graphql(ok(&body), "user", Lang::EnUs).unwrap_err();
         assert_eq!(error.code, ErrorCode::ServerRejected);
         assert_eq!(
             error.message,
@@ -456,24 +442,30 @@ mod tests {
         );
         assert_eq!(error.server_code, None);
 
-        let body = r#"{"errors":[{"message":{"message":"no code"}}]}"#;
+        let body = json!({"errors": [{"message": {"message": "no code"}}]});
         assert_eq!(
-            parse_graphql(ok(body), "user", Lang::EnUs)
+            parse_graphql(ok(&body), "user", Lang::EnUs)
                 .unwrap_err()
                 .code,
             ErrorCode::ServerRejected
         );
 
-        let html = HttpResponse {
-            status: 500,
-            body: "<h1>500</h1>",
-        };
+        let html = json!("<h1>500</h1>");
         assert_eq!(
-            parse_graphql(html, "user", Lang::EnUs).unwrap_err().code,
+            parse_graphql(
+                Answer {
+                    status: 500,
+                    body: &html
+                },
+                "user",
+                Lang::EnUs
+            )
+            .unwrap_err()
+            .code,
             ErrorCode::ServerError
         );
         assert_eq!(
-            parse_graphql(ok("{}"), "user", Lang::EnUs)
+            parse_graphql(ok(&json!({})), "user", Lang::EnUs)
                 .unwrap_err()
                 .code,
             ErrorCode::InvalidResponse
@@ -481,9 +473,44 @@ mod tests {
     }
 
     #[test]
-    fn long_server_messages_are_cut() {
-        let body = format!(r#"{{"code":1,"message":"{}"}}"#, "x".repeat(1000));
+    fn long_and_dirty_server_messages_are_cut_and_cleaned() {
+        let body = json!({"code": 1, "message": format!("\u{202e}{}", "x".repeat(1000))});
         let error = parse_rest(ok(&body), Lang::EnUs).unwrap_err();
         assert_eq!(error.message.len(), 300);
+        assert!(!error.message.contains('\u{202e}'));
+        // A huge message is not read at all: the code's own message stands.
+        let body = json!({"code": 2004, "message": "x".repeat(1_000_000)});
+        let error = parse_rest(ok(&body), Lang::EnUs).unwrap_err();
+        assert_eq!(error.message, "User not found");
+    }
+
+    #[test]
+    fn http_dates() {
+        assert_eq!(
+            parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(784_111_777_000.0)
+        );
+        assert_eq!(
+            parse_http_date("Tue, 01 Dec 2026 20:34:53 GMT"),
+            Some(1_796_157_293_000.0)
+        );
+        assert_eq!(
+            parse_http_date("Thu, 29 Feb 2024 00:00:00 GMT"),
+            Some(1_709_164_800_000.0)
+        );
+        for bad in [
+            "",
+            "yesterday",
+            "Sun, 06 Nov 1994 08:49:37 PST",
+            "Sun, 32 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Foo 1994 08:49:37 GMT",
+        ] {
+            assert_eq!(parse_http_date(bad), None, "{bad}");
+        }
+        assert_eq!(
+            server_date_ms(&json!({"date": "Sun, 06 Nov 1994 08:49:37 GMT"})),
+            Some(784_111_777_000.0)
+        );
+        assert_eq!(server_date_ms(&json!({})), None);
     }
 }

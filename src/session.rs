@@ -1,24 +1,35 @@
-//! The login session and how it is kept in WeChat storage.
+//! The login session: where it is kept, who may change it, and what is known about its token.
 //!
-//! Two storage entries per application: the token (a string) under [`token_key`], and the
-//! user GenAuth last returned (an object) under [`user_key`]. Storage is the single source of
-//! truth: the shim hands the stored token to the core before each call, so every
-//! `AuthenticationClient` of the same app (one per page, say) sees the same session. Only the
-//! token is read per call; it is short, where the user object is kilobytes.
+//! **Storage is the one source of truth.** Two entries per application: the token (a
+//! string) under [`token_key`], and the user GenAuth last returned (an object, a cache) under
+//! [`user_key`]. The host reads the token before every call and hands it in as a host value;
+//! every `AuthenticationClient` of the app sees the same session, and an app that clears
+//! storage has logged the user out. The core keeps no copy of its own, only a memo of what
+//! it decoded from a token ([`TokenMemo`]), keyed by the token value itself, so it cannot
+//! go stale.
+//!
+//! **Who may change it** ([`Ledger`]): every call gets an id, increasing across all clients of
+//! the wasm instance. A login replaces the session, and a logout ends it, unless a call
+//! started later has already done either (a late answer never undoes a later call). Any
+//! other answer changes or clears the session only if storage still holds the token its
+//! request was sent with.
 //!
 //! `authing-wxapp-sdk` keeps its session under the global keys [`LEGACY_TOKEN_KEY`] and
-//! [`LEGACY_USER_KEY`]; [`adopt_legacy`] takes it over so users who switch SDKs stay logged in.
+//! [`LEGACY_USER_KEY`]; [`adopt_legacy`] takes it over when this SDK has none, so users who
+//! switch SDKs stay logged in.
 
-use serde::Deserialize;
-use serde_json::value::RawValue;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
-use crate::json::{Id, Text};
+use crate::host::{self, Kind, Passed, Raw};
 use crate::jwt::{self, Claims};
 
 /// Where `authing-wxapp-sdk` stores the token (a plain string).
 pub const LEGACY_TOKEN_KEY: &str = "_authing_token";
 /// Where `authing-wxapp-sdk` stores the user (an object).
 pub const LEGACY_USER_KEY: &str = "_authing_user";
+/// The longest token accepted from storage or a server.
+pub const MAX_TOKEN_LEN: usize = 8192;
 
 /// The storage key of the session token of application `app_id`.
 pub fn token_key(app_id: &str) -> String {
@@ -30,98 +41,131 @@ pub fn user_key(app_id: &str) -> String {
     format!("genauth:{app_id}:user")
 }
 
-/// A logged-in session: its token.
-#[derive(Clone)]
-pub struct Session {
-    token: String,
+/// The order of calls across every client of one wasm instance, and the server's clock.
+#[derive(Debug, Default)]
+pub struct Ledger {
+    next_id: Cell<u32>,
+    /// Per token storage key: the id of the call whose login or logout was applied last.
+    writers: RefCell<Vec<(Rc<str>, u32)>>,
+    /// The server's clock minus the device's, in milliseconds, from the last `Date` header.
+    clock_offset_ms: Cell<Option<f64>>,
 }
 
-/// The two fields of a user object the SDK needs.
-#[derive(Deserialize)]
-pub(crate) struct UserKeys {
-    #[serde(default)]
-    pub id: Id,
-    #[serde(default)]
-    pub token: Text,
+impl Ledger {
+    /// A ledger for one wasm instance (share it between the clients of that instance).
+    pub fn new() -> Rc<Ledger> {
+        Rc::new(Ledger::default())
+    }
+
+    /// A new call id, greater than every earlier one.
+    pub fn next_id(&self) -> u32 {
+        let id = self.next_id.get().wrapping_add(1).max(1);
+        self.next_id.set(id);
+        id
+    }
+
+    /// The id of the call that last replaced or ended the session under `key` (0: none).
+    pub fn writer(&self, key: &str) -> u32 {
+        self.writers
+            .borrow()
+            .iter()
+            .find(|(k, _)| &**k == key)
+            .map_or(0, |(_, id)| *id)
+    }
+
+    /// Records that call `id` replaced or ended the session under `key`.
+    pub fn set_writer(&self, key: &Rc<str>, id: u32) {
+        let mut writers = self.writers.borrow_mut();
+        match writers.iter_mut().find(|(k, _)| k == key) {
+            Some(entry) => entry.1 = id,
+            None => writers.push((key.clone(), id)),
+        }
+    }
+
+    /// Notes the server's clock (`server_ms`) at device time `now_ms`.
+    pub fn saw_server_clock(&self, server_ms: f64, now_ms: f64) {
+        if server_ms.is_finite() && now_ms.is_finite() {
+            self.clock_offset_ms.set(Some(server_ms - now_ms));
+        }
+    }
+
+    /// The server's time at device time `now_ms`, as last seen (the device's when unknown).
+    pub fn server_now(&self, now_ms: f64) -> f64 {
+        now_ms + self.clock_offset_ms.get().unwrap_or(0.0)
+    }
 }
 
-impl Session {
-    /// Reads the stored token. `None` for anything that cannot be a token.
-    pub fn from_storage(text: &str) -> Option<Session> {
-        is_token_like(text).then(|| Session {
-            token: text.to_owned(),
-        })
-    }
+/// What the core decoded from a stored token, remembered for as long as storage holds the
+/// same value (compared with `===`, which costs no copy).
+#[derive(Debug)]
+pub struct TokenMemo {
+    token: Passed,
+    claims: Option<Claims>,
+}
 
-    /// The token, to send as `Authorization: Bearer <token>`.
-    pub fn token(&self) -> &str {
-        &self.token
-    }
-
-    /// The token's claims (decoded on each call; only rare paths need them).
-    pub fn claims(&self) -> Claims {
-        jwt::decode(&self.token).unwrap_or_default()
+impl TokenMemo {
+    /// The claims of `token`, decoded once per token value (its characters cross into wasm
+    /// only then).
+    pub fn claims(memo: &RefCell<Option<TokenMemo>>, token: &Passed) -> Claims {
+        let mut memo = memo.borrow_mut();
+        if let Some(known) = memo.as_ref() {
+            if host::same(&known.token.0, &token.0) {
+                if let Some(claims) = &known.claims {
+                    return claims.clone();
+                }
+            }
+        }
+        let claims = host::text(&token.0)
+            .and_then(|text| jwt::decode(&text))
+            .unwrap_or_default();
+        *memo = Some(TokenMemo {
+            token: token.clone(),
+            claims: Some(claims.clone()),
+        });
+        claims
     }
 }
 
-impl std::fmt::Debug for Session {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Session")
-            .field("token", &"[redacted]")
-            .finish()
-    }
+/// The stored session token, if `stored` (the value storage holds) is one. Anything else —
+/// nothing, garbage, an object — reads as logged out (and is not wiped).
+pub fn stored_token(stored: &Raw) -> Option<Passed> {
+    host::is_token(stored, MAX_TOKEN_LEN).then(|| Passed(stored.clone()))
 }
 
 /// A session taken over from `authing-wxapp-sdk`.
 #[derive(Debug)]
 pub struct Adopted {
     /// Its token.
-    pub token: String,
-    /// Its user object, if it had a usable one.
-    pub user: Option<Box<RawValue>>,
+    pub token: Passed,
+    /// Its user object, if it had one.
+    pub user: Option<Passed>,
 }
 
 /// Takes over the session `authing-wxapp-sdk` left in storage: its token (a string) and its
-/// user (an object, given as JSON text). Returns `None` when there is nothing usable: no
-/// token, or one that has expired at `now_ms`. The old SDK kept one session for the whole
-/// mini program and sent it whatever the app id, so neither is the token's audience checked
-/// here: the server judges it at the first call.
-pub fn adopt_legacy(token: Option<&str>, user_json: Option<&str>, now_ms: f64) -> Option<Adopted> {
-    let user = user_json
-        .filter(|text| text.trim_start().starts_with('{'))
-        .and_then(|text| RawValue::from_string(text.to_owned()).ok());
-    let token = match token.filter(|t| !t.is_empty()) {
-        Some(token) => token.to_owned(),
-        None => {
-            serde_json::from_str::<UserKeys>(user.as_deref()?.get())
-                .ok()?
-                .token
-                .0?
-        }
+/// user (an object). Returns `None` when there is nothing usable: no token, or one that has
+/// expired at `now_ms`. The old SDK kept one session for the whole mini program and sent it
+/// whatever the app id, so neither is the token's audience checked here: the server judges
+/// it at the first call.
+pub fn adopt_legacy(token: &Raw, user: &Raw, now_ms: f64) -> Option<Adopted> {
+    let user = (host::kind(user) == Kind::Object).then(|| Passed(user.clone()));
+    let token = match stored_token(token) {
+        Some(token) => token,
+        None => stored_token(&host::get(&user.as_ref()?.0, "token"))?,
     };
-    if !is_token_like(&token) {
-        return None;
-    }
-    if jwt::decode(&token).unwrap_or_default().is_expired(now_ms) {
+    let claims = host::text(&token.0)
+        .and_then(|t| jwt::decode(&t))
+        .unwrap_or_default();
+    if claims.is_expired(now_ms) {
         return None;
     }
     Some(Adopted { token, user })
-}
-
-/// A token goes into `Authorization: Bearer <token>`, so it must have the `b64token` syntax
-/// of RFC 6750 §2.1: `[A-Za-z0-9-._~+/]+` then `=` padding. JWTs do.
-pub(crate) fn is_token_like(token: &str) -> bool {
-    let body = token.trim_end_matches('=');
-    !body.is_empty()
-        && body.bytes().all(|b| {
-            b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/')
-        })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::jwt::tests::token_with;
+    use serde_json::json;
 
     #[test]
     fn keys_are_namespaced_by_app() {
@@ -132,71 +176,83 @@ mod tests {
     #[test]
     fn stored_tokens() {
         let token = token_with(r#"{"sub":"u1","exp":2000000000}"#);
-        let session = Session::from_storage(&token).unwrap();
-        assert_eq!(session.token(), token);
-        assert_eq!(session.claims().user_id.as_deref(), Some("u1"));
-        for text in [
-            "",
-            "a b",
-            "a\nb",
-            "\"quoted\"",
-            "{\"v\":1,\"tok",
-            "=",
-            "a=b",
+        assert!(stored_token(&json!(token)).is_some());
+        for bad in [
+            json!(""),
+            json!("a b"),
+            json!("a\nb"),
+            json!("\"q\""),
+            json!({"v": 1}),
+            json!(7),
+            Raw::Null,
+            json!("a=b"),
         ] {
-            assert!(Session::from_storage(text).is_none(), "{text}");
+            assert!(stored_token(&bad).is_none(), "{bad}");
         }
-        // Not a JWT: still a token to send, without claims.
-        assert_eq!(
-            Session::from_storage("opaque").unwrap().claims(),
-            Claims::default()
-        );
+        assert!(stored_token(&json!("x".repeat(MAX_TOKEN_LEN + 1))).is_none());
     }
 
     #[test]
-    fn debug_redacts_the_token() {
-        let session = Session::from_storage("secret.token.value").unwrap();
-        let shown = format!("{session:?}");
-        assert!(!shown.contains("secret"), "{shown}");
-        assert!(shown.contains("[redacted]"));
+    fn the_memo_follows_the_value() {
+        let memo = RefCell::new(None);
+        let a = Passed(json!(token_with(r#"{"sub":"a"}"#)));
+        let b = Passed(json!(token_with(r#"{"sub":"b"}"#)));
+        assert_eq!(TokenMemo::claims(&memo, &a).user_id.as_deref(), Some("a"));
+        assert_eq!(TokenMemo::claims(&memo, &b).user_id.as_deref(), Some("b"));
+        assert_eq!(TokenMemo::claims(&memo, &a).user_id.as_deref(), Some("a"));
+        assert!(TokenMemo::claims(&memo, &Passed(json!("opaque")))
+            .user_id
+            .is_none());
+    }
+
+    #[test]
+    fn the_ledger_orders_calls() {
+        let ledger = Ledger::new();
+        let (a, b) = (ledger.next_id(), ledger.next_id());
+        assert!(b > a);
+        let key: Rc<str> = Rc::from("k");
+        assert_eq!(ledger.writer("k"), 0);
+        ledger.set_writer(&key, b);
+        assert_eq!(ledger.writer("k"), b);
+        assert_eq!(ledger.server_now(1000.0), 1000.0);
+        ledger.saw_server_clock(5000.0, 1000.0);
+        assert_eq!(ledger.server_now(2000.0), 6000.0);
     }
 
     #[test]
     fn adopts_the_legacy_session() {
         let token = token_with(r#"{"sub":"u1","exp":2000000000,"aud":"app1"}"#);
-        let user = format!(r#"{{"id":"u1","token":"{token}"}}"#);
+        let user = json!({"id": "u1", "token": token});
         let now = 1_800_000_000_000.0;
-        let adopted = adopt_legacy(Some(&token), Some(&user), now).unwrap();
-        assert_eq!(adopted.token, token);
-        assert_eq!(
-            adopted.user.as_deref().map(RawValue::get),
-            Some(user.as_str())
-        );
-
+        let adopted = adopt_legacy(&json!(token), &user, now).unwrap();
+        assert_eq!(adopted.token.0, json!(token));
+        assert_eq!(adopted.user.unwrap().0, user);
         // The token alone is enough; so is the user's own token field.
-        assert!(adopt_legacy(Some(&token), None, now).is_some());
-        let from_user = adopt_legacy(None, Some(&user), now).unwrap();
-        assert_eq!(from_user.token, token);
-        assert!(adopt_legacy(Some(""), Some(&user), now).is_some());
+        assert!(adopt_legacy(&json!(token), &Raw::Null, now).is_some());
+        assert_eq!(
+            adopt_legacy(&Raw::Null, &user, now).unwrap().token.0,
+            json!(token)
+        );
+        assert!(adopt_legacy(&json!(""), &user, now).is_some());
         // Whatever the audience: the old SDK sent it for any app id.
         let other_app = token_with(r#"{"sub":"u1","aud":"app2"}"#);
-        assert!(adopt_legacy(Some(&other_app), None, now).is_some());
+        assert!(adopt_legacy(&json!(other_app), &Raw::Null, now).is_some());
     }
 
     #[test]
     fn does_not_adopt_what_is_unusable() {
         let now = 1_800_000_000_000.0;
         let expired = token_with(r#"{"sub":"u1","exp":1000}"#);
-        assert!(adopt_legacy(None, None, now).is_none());
-        assert!(adopt_legacy(Some(""), Some("\"\""), now).is_none());
-        assert!(adopt_legacy(Some(&expired), None, now).is_none());
-        assert!(adopt_legacy(None, Some(r#"{"id":"u1"}"#), now).is_none());
-        assert!(adopt_legacy(Some("bad token"), None, now).is_none());
+        assert!(adopt_legacy(&Raw::Null, &Raw::Null, now).is_none());
+        assert!(adopt_legacy(&json!(""), &json!(""), now).is_none());
+        assert!(adopt_legacy(&json!(expired), &Raw::Null, now).is_none());
+        assert!(adopt_legacy(&Raw::Null, &json!({"id": "u1"}), now).is_none());
+        assert!(adopt_legacy(&json!("bad token"), &Raw::Null, now).is_none());
         // A malformed user is dropped, the token is still adopted.
         let token = token_with(r#"{"sub":"u1"}"#);
-        let adopted = adopt_legacy(Some(&token), Some("[1,2]"), now).unwrap();
-        assert!(adopted.user.is_none());
-        let adopted = adopt_legacy(Some(&token), Some("{not json"), now).unwrap();
-        assert!(adopted.user.is_none());
+        assert!(adopt_legacy(&json!(token), &json!([1, 2]), now)
+            .unwrap()
+            .user
+            .is_none());
     }
 }

@@ -1,302 +1,355 @@
 //! The wasm boundary: the only `#[wasm_bindgen]` code.
 //!
 //! Calls are few and coarse, because on iOS WeChat runs wasm without a JIT and every
-//! crossing costs: the shim calls `prepare` once before a request and `complete` once after
-//! it. Structured values cross as JSON text, the way gloo-utils' `JsValueSerdeExt` moves
-//! serde values: the shim's `JSON.stringify` / `JSON.parse` are native and fast even without
-//! a JIT, where building objects property by property from wasm would cross the boundary
-//! once per property. Results are the server's own JSON, passed through untouched.
+//! crossing costs: per network round trip the shim calls `prepare` once and `complete`
+//! once. Values cross as JavaScript values, not text: the server's JSON is parsed by the
+//! runtime (`wx.request` with `dataType: 'json'`), the core reads the few fields it decides
+//! on through serde-wasm-bindgen and js-sys, and hands the rest back as the same objects.
+//! Strings the core makes are made in JavaScript once per instance (static ones) or once per
+//! client (URLs, ids, keys) and reused; only per-call text (messages, query strings) is
+//! copied out.
 //!
-//! Every call returns one JSON object:
-//! `{"request": {method, url, header, data?, timeout}, "completeReadsSession": bool}` (send
-//! it, then `complete`, passing the stored token only if `completeReadsSession`), or
-//! `{"ok": true, "value": <any>, "store"?: [...]}`, or
-//! `{"ok": false, "error": {code, message, serverCode?}, "store"?: [...]}`,
-//! where `store` lists `{key, value}` writes to make: `wx.setStorageSync(key, value)`, or
-//! `wx.removeStorageSync(key)` when `value` is `null`; `{key, valueIsResult: true}` stores
-//! the outcome's `value`; `cache: true` marks a write whose failure only removes the key.
+//! Every call returns one object:
+//! - `{id, request, share?}`: send `request` with `wx.request`, then `complete` or `failed`;
+//! - `{id, need: "wxLogin" | "storage", key?, share?}`: get it, then `supply` (or `failed`);
+//! - `{ok: true, value, store?}` or `{ok: false, error: {code, message, serverCode?, data?},
+//!   store?}`: finished; `store` lists `{key, value, cache}` writes (`value` undefined: remove
+//!   the key; `cache`: a failed write removes the key and the call still succeeds).
+//!
+//! `share`: calls made with no arguments that may share one flight (concurrent
+//! `loginByCode()`s share one `wx.login`); the shim keys them by it and `cancel`s the
+//! duplicate.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
-use serde::{Deserialize, Serialize};
+use js_sys::{Array, JsString, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
-use crate::client::{
-    Client, LoginByCodeArgs, OpKind, Operation, Outcome, Reply, Step, StorageWrite,
-};
+use crate::engine::{Client, Failure, Outcome, Reply, Step};
 use crate::error::{Error, ErrorCode};
-use crate::http::{HttpResponse, TransportFailure};
-use crate::json;
-use crate::options::{ClientOptions, Lang, RawOptions};
+use crate::ops::{self, Need};
+use crate::out::{Out, Request, Write};
+use crate::session::Ledger;
+
+thread_local! {
+    /// One ledger per wasm instance: every client of the instance shares it.
+    static LEDGER: Rc<Ledger> = Ledger::new();
+}
 
 /// The core of one `AuthenticationClient`.
 #[wasm_bindgen]
 #[derive(Debug)]
 pub struct Core {
     client: Client,
-    /// The stored token the shim passed last. When storage still holds the same text, the
-    /// shim says so instead of copying it in again: a string crosses into wasm one character
-    /// at a time in JavaScript, which costs most where there is no JIT.
-    last_stored: RefCell<Option<String>>,
+    out: Builder,
 }
 
-#[derive(Serialize)]
-struct JsError<'a> {
-    code: &'static str,
-    message: &'a str,
-    #[serde(rename = "serverCode", skip_serializing_if = "Option::is_none")]
-    server_code: Option<i64>,
-}
-
-/// `checkLoginStatus`'s argument.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TokenArg {
-    token: Option<String>,
-}
-
-/// JSON text of a value made of strings, numbers, options and sequences.
-fn to_json<T: Serialize>(value: &T) -> String {
-    // Such values always serialise; the fallback is never taken.
-    serde_json::to_string(value).unwrap_or_default()
-}
-
-fn error_json(error: &Error) -> String {
-    outcome_json(&Outcome {
-        result: Err(error.clone()),
-        writes: Vec::new(),
-    })
-}
-
-fn outcome_json(outcome: &Outcome) -> String {
-    let mut out = String::with_capacity(256);
-    match &outcome.result {
-        Ok(value) => {
-            out.push_str("{\"ok\":true,\"value\":");
-            // The core only produces valid JSON values (server JSON or its own).
-            out.push_str(value);
-        }
-        Err(error) => {
-            out.push_str("{\"ok\":false,\"error\":");
-            out.push_str(&to_json(&JsError {
-                code: error.code.as_str(),
-                message: &error.message,
-                server_code: error.server_code,
-            }));
-        }
-    }
-    if !outcome.writes.is_empty() {
-        out.push_str(",\"store\":[");
-        for (i, write) in outcome.writes.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            push_write(&mut out, write, outcome.result.as_ref().ok());
-        }
-        out.push(']');
-    }
-    out.push('}');
-    out
-}
-
-/// `{"key": "...", "value": <the JSON value to store, or null to remove>}`, or
-/// `{"key": "...", "valueIsResult": true}` when the value is the result itself (the user
-/// after a login), so that it crosses and is parsed once.
-fn push_write(out: &mut String, write: &StorageWrite, result: Option<&String>) {
-    out.push_str("{\"key\":");
-    out.push_str(&json::string(&write.key));
-    match write.value.as_ref() {
-        Some(value) if Some(value) == result => out.push_str(",\"valueIsResult\":true"),
-        // Storage values are JSON text the core made (a token string or the server's user).
-        Some(value) => {
-            out.push_str(",\"value\":");
-            out.push_str(value);
-        }
-        None => out.push_str(",\"value\":null"),
-    }
-    if write.cache {
-        out.push_str(",\"cache\":true");
-    }
-    out.push('}');
+/// Builds the host's values from the core's [`Out`]s.
+#[derive(Debug, Default)]
+struct Builder {
+    /// JavaScript strings already made, by the address and length of the Rust string they
+    /// came from (static strings, and the client's own shared ones, which live as long as
+    /// the core that owns this builder).
+    strings: RefCell<Vec<(usize, usize, JsValue)>>,
 }
 
 #[wasm_bindgen]
 impl Core {
-    /// Validates the options (JSON text of the options object). Throws the JSON text of
-    /// `{ok: false, error: {code: "INVALID_OPTIONS", message}}`.
+    /// Validates the options object. Throws `{ok: false, error: {code: "INVALID_OPTIONS", ...}}`.
     #[wasm_bindgen(constructor)]
-    pub fn new(options: &str) -> Result<Core, String> {
-        let raw: RawOptions = serde_json::from_str(options).map_err(|e| {
-            error_json(&Error::with_detail(
-                ErrorCode::InvalidOptions,
-                Lang::default(),
-                &e.to_string(),
-            ))
-        })?;
-        let options = ClientOptions::from_raw(raw).map_err(|e| error_json(&e))?;
-        Ok(Core {
-            client: Client::new(options),
-            last_stored: RefCell::new(None),
-        })
+    pub fn new(options: JsValue) -> Result<Core, JsValue> {
+        let ledger = LEDGER.with(Rc::clone);
+        match Client::new(&options, ledger) {
+            Ok(client) => Ok(Core {
+                client,
+                out: Builder::default(),
+            }),
+            Err(error) => Err(Builder::default().outcome(Outcome {
+                result: Err(error),
+                writes: Vec::new(),
+            })),
+        }
     }
 
-    /// The storage keys to read at start, as a JSON array (session record, legacy token,
-    /// legacy user); the first is also read before every call.
+    /// The storage keys to read at start: `[token key, legacy token key, legacy user key]`;
+    /// the first is also read before every call and after every answer.
     #[wasm_bindgen(js_name = storageKeys)]
-    pub fn storage_keys(&self) -> String {
-        to_json(&self.client.storage_keys())
+    pub fn storage_keys(&self) -> Array {
+        self.client
+            .storage_keys()
+            .iter()
+            .map(|key| self.out.shared(key))
+            .collect()
     }
 
-    /// Start-up, given the stored values of the three keys: returns the writes to make.
+    /// Start-up, given what the three keys hold (`read_failed`: reading storage threw).
+    /// Returns `{ok: true, value: null, store}`.
     pub fn start(
         &self,
-        stored: Option<String>,
-        legacy_token: Option<String>,
-        legacy_user: Option<String>,
+        stored: JsValue,
+        legacy_token: JsValue,
+        legacy_user: JsValue,
+        read_failed: bool,
         now: f64,
-    ) -> String {
-        let writes = self.client.start(
-            stored.as_deref(),
-            legacy_token.as_deref(),
-            legacy_user.as_deref(),
-            now,
-        );
-        outcome_json(&Outcome {
-            result: Ok("null".to_owned()),
+    ) -> JsValue {
+        let writes = self
+            .client
+            .start(&stored, &legacy_token, &legacy_user, read_failed, now);
+        self.out.outcome(Outcome {
+            result: Ok(Out::Null),
             writes,
         })
     }
 
-    /// Begins operation `op` (a method name) with its arguments (JSON text, if any) and the
-    /// stored token (`same_stored`: storage holds what was passed last time, `stored` is then
-    /// ignored). Returns a request to send, or a finished outcome.
-    pub fn prepare(
-        &self,
-        op: &str,
-        args: Option<String>,
-        stored: Option<String>,
-        same_stored: bool,
-    ) -> String {
-        let lang = self.client.options().lang;
-        let operation = match parse_operation(op, args.as_deref(), lang) {
-            Ok(operation) => operation,
-            Err(error) => return error_json(&error),
-        };
-        let stored = self.stored(stored, same_stored);
-        match self.client.prepare(&operation, stored.as_deref()) {
-            Step::Send(request) => {
-                let reads = Client::complete_reads_session(operation.kind());
-                format!(
-                    "{{\"request\":{},\"completeReadsSession\":{reads}}}",
-                    to_json(&request)
-                )
-            }
-            Step::Done(outcome) => outcome_json(&outcome),
-        }
+    /// Begins method `op` with its arguments (an array) and what storage holds under the
+    /// token key.
+    pub fn prepare(&self, op: &str, args: Array, stored: JsValue, now: f64) -> JsValue {
+        let args: Vec<JsValue> = args.iter().collect();
+        let step = self.client.prepare(op, &args, &stored, now);
+        self.out.step(step)
     }
 
-    /// Finishes operation `op` with the HTTP answer (`status`, and the body's bytes as
-    /// `wx.request` returns them with `responseType: 'arraybuffer'`), given the stored token as
-    /// it is now. Bytes rather than a string: a string crosses one character at a time in
-    /// JavaScript, which without a JIT costs more than the parsing.
+    /// The host got what call `id` needed.
+    pub fn supply(&self, id: u32, value: JsValue, now: f64) -> JsValue {
+        let step = self.client.supply(id, &value, now);
+        self.out.step(step)
+    }
+
+    /// The answer to call `id`'s request: `status`, `data` and `header` as `wx.request` gave
+    /// them, and what storage holds under the token key now.
     pub fn complete(
         &self,
-        op: &str,
-        stored: Option<String>,
-        same_stored: bool,
+        id: u32,
         status: u16,
-        body: &[u8],
-    ) -> String {
-        // A body that is not UTF-8 is not GenAuth's: read as empty, the parsers report it.
-        let body = std::str::from_utf8(body).unwrap_or_default();
-        let stored = self.stored(stored, same_stored);
-        self.finish(
-            op,
-            stored.as_deref(),
-            Reply::Http(HttpResponse { status, body }),
-        )
-    }
-
-    /// Finishes operation `op` whose request got no answer: `kind` is `"timeout"` or
-    /// `"network"`, `detail` the host's message.
-    pub fn failed(&self, op: &str, kind: &str, detail: &str) -> String {
-        let failure = if kind == "timeout" {
-            TransportFailure::Timeout
-        } else {
-            TransportFailure::Network
+        data: JsValue,
+        header: JsValue,
+        stored: JsValue,
+        now: f64,
+    ) -> JsValue {
+        let reply = Reply {
+            status,
+            body: &data,
+            header: &header,
         };
-        self.finish(op, None, Reply::Failed(failure, detail))
+        let step = self.client.complete(id, reply, &stored, now);
+        self.out.step(step)
     }
 
-    /// The error for a failure of the host's own (`kind`: `"wxLogin"` or `"storage"`), in
-    /// the client's language, with the host's detail.
-    #[wasm_bindgen(js_name = hostFailure)]
-    pub fn host_failure(&self, kind: &str, detail: &str) -> String {
-        let code = if kind == "storage" {
-            ErrorCode::StorageFailed
-        } else {
-            ErrorCode::WxLoginFailed
+    /// The host could not do what call `id`'s last step asked: `kind` is `"timeout"`,
+    /// `"network"`, `"wxLogin"` or `"storage"`, `detail` its own words.
+    pub fn failed(&self, id: u32, kind: &str, detail: &str, stored: JsValue) -> JsValue {
+        let step = self
+            .client
+            .fail(id, Failure::from_name(kind), detail, &stored);
+        self.out.step(step)
+    }
+
+    /// The host gave call `id` up.
+    pub fn cancel(&self, id: u32) {
+        self.client.cancel(id);
+    }
+
+    /// The error for a failure of the host's own outside a call (`kind`: `"storage"` or
+    /// `"wxLogin"`), in the client's language, with the host's words.
+    #[wasm_bindgen(js_name = hostError)]
+    pub fn host_error(&self, kind: &str, detail: &str) -> JsValue {
+        let code = match Failure::from_name(kind) {
+            Failure::Storage => ErrorCode::StorageFailed,
+            Failure::WxLogin => ErrorCode::WxLoginFailed,
+            Failure::Timeout => ErrorCode::Timeout,
+            Failure::Network => ErrorCode::NetworkError,
         };
-        error_json(&self.client.host_failure(code, detail))
+        self.out.error(&self.client.host_error(code, detail))
     }
 
-    /// The stored token to use: the one passed now, or the one passed last time.
-    fn stored(&self, stored: Option<String>, same_stored: bool) -> Option<String> {
-        // No call re-enters another, so the cell is never borrowed here; if it were, the
-        // token passed now is the safe answer.
-        match self.last_stored.try_borrow_mut() {
-            Ok(last) if same_stored => last.clone(),
-            Ok(mut last) => {
-                last.clone_from(&stored);
-                stored
+    /// Calls in flight (for tests and the memory benchmark).
+    #[wasm_bindgen(js_name = inFlight)]
+    pub fn in_flight(&self) -> u32 {
+        u32::try_from(self.client.in_flight()).unwrap_or(u32::MAX)
+    }
+}
+
+/// The public methods of the operation table:
+/// `[{name, params: [{name, optional, secret}]}]`, for the shim's check and the tests.
+#[wasm_bindgen]
+pub fn operations() -> Array {
+    ops::OPERATIONS
+        .iter()
+        .map(|op| {
+            let params: Array = op
+                .params
+                .iter()
+                .map(|param| {
+                    let entry = Object::new();
+                    set(&entry, "name", &JsValue::from_str(param.name));
+                    set(&entry, "optional", &JsValue::from_bool(param.optional));
+                    set(&entry, "secret", &JsValue::from_bool(param.secret));
+                    JsValue::from(entry)
+                })
+                .collect();
+            let entry = Object::new();
+            set(&entry, "name", &JsValue::from_str(op.name));
+            set(&entry, "params", &params);
+            JsValue::from(entry)
+        })
+        .collect()
+}
+
+/// Every error code JavaScript can see, from the Rust enum.
+#[wasm_bindgen(js_name = errorCodes)]
+pub fn error_codes() -> Array {
+    ErrorCode::ALL
+        .iter()
+        .map(|code| JsValue::from_str(code.as_str()))
+        .collect()
+}
+
+fn set(target: &Object, key: &str, value: &JsValue) {
+    // Defining a property on a fresh plain object cannot fail.
+    let _ = Reflect::set(target, &JsValue::from_str(key), value);
+}
+
+impl Builder {
+    /// A JavaScript string for a Rust string that lives as long as this core (static, or
+    /// shared by the client), made once.
+    fn interned(&self, text: &str) -> JsValue {
+        let key = (text.as_ptr() as usize, text.len());
+        let mut strings = self.strings.borrow_mut();
+        if let Some((_, _, value)) = strings.iter().find(|(p, l, _)| (*p, *l) == key) {
+            return value.clone();
+        }
+        let value = JsValue::from_str(text);
+        strings.push((key.0, key.1, value.clone()));
+        value
+    }
+
+    fn shared(&self, text: &Rc<str>) -> JsValue {
+        self.interned(text)
+    }
+
+    fn put(&self, target: &Object, key: &'static str, value: &JsValue) {
+        // A fresh plain object: setting a property cannot fail.
+        let _ = Reflect::set(target, &self.interned(key), value);
+    }
+
+    fn build(&self, out: &Out) -> JsValue {
+        match out {
+            Out::Undefined => JsValue::UNDEFINED,
+            Out::Null => JsValue::NULL,
+            Out::Bool(b) => JsValue::from_bool(*b),
+            Out::Num(n) => JsValue::from_f64(*n),
+            Out::Str(s) => self.interned(s),
+            Out::Shared(s) => self.shared(s),
+            Out::Text(s) => JsValue::from_str(s),
+            Out::Raw(raw) => raw.0.clone(),
+            Out::Bearer(token) => {
+                let prefix: JsString = self.interned("Bearer ").into();
+                match token.0.dyn_ref::<JsString>() {
+                    Some(token) => prefix.concat(token).into(),
+                    None => prefix.into(),
+                }
             }
-            Err(_) => stored,
+            Out::Obj(entries) => {
+                let object = Object::new();
+                for (key, value) in entries {
+                    if !matches!(value, Out::Undefined) {
+                        self.put(&object, key, &self.build(value));
+                    }
+                }
+                object.into()
+            }
         }
     }
 
-    fn finish(&self, op: &str, stored: Option<&str>, reply: Reply<'_>) -> String {
-        match OpKind::from_name(op) {
-            Some(kind) => outcome_json(&self.client.complete(kind, stored, reply)),
-            None => error_json(&unknown_op(op, self.client.options().lang)),
+    fn request(&self, request: &Request) -> JsValue {
+        let object = Object::new();
+        self.put(&object, "method", &self.interned(request.method.as_str()));
+        self.put(&object, "url", &self.build(&request.url));
+        self.put(&object, "header", &self.build(&request.header));
+        if let Some(data) = &request.data {
+            self.put(&object, "data", &self.build(data));
+        }
+        self.put(
+            &object,
+            "timeout",
+            &JsValue::from_f64(f64::from(request.timeout)),
+        );
+        object.into()
+    }
+
+    fn step(&self, step: Step) -> JsValue {
+        match step {
+            Step::Send { id, request, share } => {
+                let object = Object::new();
+                self.put(&object, "id", &JsValue::from_f64(f64::from(id)));
+                self.put(&object, "request", &self.request(&request));
+                if let Some(share) = share {
+                    self.put(&object, "share", &self.interned(share));
+                }
+                object.into()
+            }
+            Step::Need { id, need, share } => {
+                let object = Object::new();
+                self.put(&object, "id", &JsValue::from_f64(f64::from(id)));
+                match need {
+                    Need::WxLoginCode => self.put(&object, "need", &self.interned("wxLogin")),
+                    Need::Storage(key) => {
+                        self.put(&object, "need", &self.interned("storage"));
+                        self.put(&object, "key", &self.shared(&key));
+                    }
+                }
+                if let Some(share) = share {
+                    self.put(&object, "share", &self.interned(share));
+                }
+                object.into()
+            }
+            Step::Done(outcome) => self.outcome(outcome),
         }
     }
-}
 
-fn unknown_op(op: &str, lang: Lang) -> Error {
-    Error::with_detail(
-        ErrorCode::InvalidArgument,
-        lang,
-        &format!("unknown operation {op}"),
-    )
-}
-
-/// Reads a method's argument object (JSON text), or reports what is wrong with it.
-fn args_from_json<T: for<'de> Deserialize<'de>>(
-    args: &str,
-    lang: Lang,
-    what: &str,
-) -> Result<T, Error> {
-    serde_json::from_str(args)
-        .map_err(|e| Error::with_detail(ErrorCode::InvalidArgument, lang, &format!("{what}: {e}")))
-}
-
-fn parse_operation(op: &str, args: Option<&str>, lang: Lang) -> Result<Operation, Error> {
-    let kind = OpKind::from_name(op).ok_or_else(|| unknown_op(op, lang))?;
-    Ok(match kind {
-        OpKind::LoginByCode => Operation::LoginByCode(args_from_json::<LoginByCodeArgs>(
-            args.unwrap_or("{}"),
-            lang,
-            "loginByCode",
-        )?),
-        OpKind::GetCurrentUser => Operation::GetCurrentUser,
-        OpKind::CheckLoginStatus => {
-            let arg: TokenArg = match args {
-                None => TokenArg { token: None },
-                Some(args) => args_from_json(args, lang, "checkLoginStatus")?,
-            };
-            Operation::CheckLoginStatus { token: arg.token }
+    fn error(&self, error: &Error) -> JsValue {
+        let object = Object::new();
+        self.put(&object, "code", &self.interned(error.code.as_str()));
+        self.put(&object, "message", &JsValue::from_str(&error.message));
+        if let Some(code) = error.server_code {
+            // GenAuth's and WeChat's codes are small integers: exact as f64.
+            self.put(&object, "serverCode", &JsValue::from_f64(code as f64));
         }
-        OpKind::Logout => Operation::Logout,
-        OpKind::GetToken => Operation::GetToken,
-    })
+        if let Some(data) = &error.data {
+            self.put(&object, "data", &data.0);
+        }
+        object.into()
+    }
+
+    fn outcome(&self, outcome: Outcome) -> JsValue {
+        let object = Object::new();
+        match &outcome.result {
+            Ok(value) => {
+                self.put(&object, "ok", &JsValue::TRUE);
+                self.put(&object, "value", &self.build(value));
+            }
+            Err(error) => {
+                self.put(&object, "ok", &JsValue::FALSE);
+                self.put(&object, "error", &self.error(error));
+            }
+        }
+        if !outcome.writes.is_empty() {
+            let store: Array = outcome.writes.iter().map(|w| self.write(w)).collect();
+            self.put(&object, "store", &store);
+        }
+        object.into()
+    }
+
+    fn write(&self, write: &Write) -> JsValue {
+        let object = Object::new();
+        self.put(&object, "key", &self.shared(&write.key));
+        if let Some(value) = &write.value {
+            self.put(&object, "value", &self.build(value));
+        }
+        if write.cache {
+            self.put(&object, "cache", &JsValue::TRUE);
+        }
+        object.into()
+    }
 }

@@ -55,10 +55,20 @@ h.run(async function () {
   try {
     var expired = await h.rejectsWith('getCurrentUser() with an expired token rejects with SESSION_EXPIRED', client.getCurrentUser(), 'SESSION_EXPIRED');
     h.check('SESSION_EXPIRED carries GenAuth code 2206', expired && expired.serverCode === 2206, h.errorInfo(expired));
+    h.checkEqual('a token GenAuth reports expired ends the session: getToken() is null', await client.getToken(), null);
+    h.checkEqual('... and the token is gone from wx storage', h.storage.get('genauth:' + c.appId + ':token'), '');
+    await client.logout();
+    h.checkEqual('logout() after that resolves', await client.getToken(), null);
+  } finally {
+    h.emulator.setClockOffset(0);
+  }
+  // A verdict of checkLoginStatus() on the session's own token ends the session too.
+  await client.loginByCode(h.emulator.mintCode(c.wechatAppId, h.person('carol')));
+  h.emulator.setClockOffset(16 * 24 * 3600 * 1000);
+  try {
     var stale = await client.checkLoginStatus();
     h.check('checkLoginStatus() with an expired token: status false, code 2206', stale && stale.status === false && stale.code === 2206, stale);
-    await client.logout();
-    h.checkEqual('logout() with an expired token resolves and clears the session', await client.getToken(), null);
+    h.checkEqual('a false verdict on the session token ends the session', await client.getToken(), null);
   } finally {
     h.emulator.setClockOffset(0);
   }

@@ -1,0 +1,415 @@
+//! Method arguments: what each parameter accepts, read from the host's values.
+//!
+//! Every public method declares its positional parameters in the operation table
+//! ([`crate::ops`]); [`read_args`] checks what the caller passed against them before anything
+//! is sent. Checks run on the host's values (a type test, a length, a pattern), so a string
+//! is copied into wasm only where the core needs its characters. A failure names the
+//! parameter and what was expected, never the value.
+
+use crate::error::{Error, ErrorCode, Expected, Problem};
+use crate::host::{self, Kind, Passed, Pattern, Raw};
+use crate::options::Lang;
+
+/// The longest string any parameter accepts unless its rule says otherwise.
+pub const DEFAULT_MAX_LEN: usize = 4096;
+
+/// One positional parameter, or one key of an options object.
+#[derive(Debug)]
+pub struct Param {
+    /// The name in messages and typings (`code`, `options.iv`, ...).
+    pub name: &'static str,
+    /// What it accepts.
+    pub kind: ParamKind,
+    /// Whether it may be left out (`undefined` or `null`).
+    pub optional: bool,
+    /// Whether it is a secret (a code, a token, a password, encrypted data): never logged,
+    /// never echoed.
+    pub secret: bool,
+}
+
+/// What a parameter accepts.
+#[derive(Debug)]
+pub enum ParamKind {
+    /// A non-empty string.
+    Text(TextRule),
+    /// A `wx.login` code: a string, or the `wx.login` result `{code}`.
+    WxCode,
+    /// An object with these keys (any other key is refused by name).
+    Object(&'static [Param]),
+    /// `true` or `false`.
+    Flag,
+}
+
+/// The rule for a string parameter.
+#[derive(Clone, Copy, Debug)]
+pub struct TextRule {
+    /// Longest accepted length (UTF-16 units).
+    pub max_len: usize,
+    /// What its characters must be.
+    pub form: TextForm,
+}
+
+/// The form of a string's characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextForm {
+    /// Printable text: no control or format characters.
+    Printable,
+    /// A GenAuth token (RFC 6750 `b64token`).
+    Token,
+    /// Base64 text (WeChat's `iv`, `encryptedData`).
+    Base64,
+    /// The JSON text of an object (WeChat's `rawData`).
+    JsonObject,
+}
+
+impl TextRule {
+    /// Printable text up to [`DEFAULT_MAX_LEN`].
+    pub const PRINTABLE: TextRule = TextRule {
+        max_len: DEFAULT_MAX_LEN,
+        form: TextForm::Printable,
+    };
+    /// A token up to 8 KB.
+    pub const TOKEN: TextRule = TextRule {
+        max_len: 8192,
+        form: TextForm::Token,
+    };
+    /// Base64 up to 16 KB (WeChat's encrypted user info is a few KB at most).
+    pub const BASE64: TextRule = TextRule {
+        max_len: 16384,
+        form: TextForm::Base64,
+    };
+    /// JSON object text up to 16 KB.
+    pub const JSON_OBJECT: TextRule = TextRule {
+        max_len: 16384,
+        form: TextForm::JsonObject,
+    };
+}
+
+/// A read argument.
+#[derive(Clone, Debug, Default)]
+pub enum Arg {
+    /// Left out.
+    #[default]
+    Absent,
+    /// A checked string, as the host holds it.
+    Text(Passed),
+    /// A flag.
+    Flag(bool),
+    /// An object's keys, in the order of its parameter list.
+    Object(Vec<Arg>),
+}
+
+impl Arg {
+    /// The host string, if this is one.
+    pub fn text(&self) -> Option<&Passed> {
+        match self {
+            Arg::Text(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// Whether the argument was given.
+    pub fn is_given(&self) -> bool {
+        !matches!(self, Arg::Absent)
+    }
+
+    /// Key `at` of an object argument (absent when this is not an object).
+    pub fn key(&self, at: usize) -> &Arg {
+        match self {
+            Arg::Object(keys) => keys.get(at).unwrap_or(&Arg::Absent),
+            _ => &Arg::Absent,
+        }
+    }
+
+    /// The flag's value; `false` when absent.
+    pub fn flag(&self) -> bool {
+        matches!(self, Arg::Flag(true))
+    }
+}
+
+/// Characters no text from a caller or a server may carry into a request or a message:
+/// C0 and C1 controls, DEL, and the format characters that reorder or hide text (bidi marks,
+/// embeddings, overrides and isolates, zero-width characters, the BOM).
+pub fn is_forbidden_char(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{1f}'
+        | '\u{7f}'..='\u{9f}'
+        | '\u{ad}'
+        | '\u{61c}'
+        | '\u{180e}'
+        | '\u{200b}'..='\u{200f}'
+        | '\u{2028}'..='\u{202e}'
+        | '\u{2060}'..='\u{206f}'
+        | '\u{feff}'
+        | '\u{fff9}'..='\u{fffb}')
+}
+
+/// Reads the positional arguments `values` against `params`.
+pub fn read_args(params: &[Param], values: &[Raw], lang: Lang) -> Result<Vec<Arg>, Error> {
+    if values.len() > params.len() {
+        // Extra arguments that carry something are a mistake (a typo in a signature);
+        // trailing `undefined`s are what `fn(a, undefined)` passes and are fine.
+        if let Some(extra) = values[params.len()..]
+            .iter()
+            .position(|v| host::kind(v) != Kind::Absent)
+        {
+            let position = params.len() + extra + 1;
+            return Err(Error::with_detail(
+                ErrorCode::InvalidArgument,
+                lang,
+                &extra_argument(position, params.len(), lang),
+            ));
+        }
+    }
+    let undefined = host::undefined();
+    params
+        .iter()
+        .enumerate()
+        .map(|(at, param)| {
+            read_one(
+                param,
+                values.get(at).unwrap_or(&undefined),
+                param.name,
+                lang,
+            )
+        })
+        .collect()
+}
+
+fn extra_argument(position: usize, accepted: usize, lang: Lang) -> String {
+    match lang {
+        Lang::ZhCn => format!("第 {position} 个参数多余（最多 {accepted} 个）"),
+        Lang::EnUs => format!("argument {position} is one too many (at most {accepted})"),
+    }
+}
+
+fn read_one(param: &Param, value: &Raw, name: &str, lang: Lang) -> Result<Arg, Error> {
+    let fail = |problem| {
+        Err(Error::problem(
+            ErrorCode::InvalidArgument,
+            lang,
+            name,
+            problem,
+        ))
+    };
+    let kind = host::kind(value);
+    if kind == Kind::Absent {
+        return if param.optional {
+            Ok(Arg::Absent)
+        } else {
+            fail(Problem::Missing)
+        };
+    }
+    match &param.kind {
+        ParamKind::Text(rule) => read_text(value, *rule).map(Arg::Text).or_else(fail),
+        ParamKind::WxCode => {
+            // The whole `wx.login` result is accepted as well as its `code`.
+            let code = if kind == Kind::Object {
+                host::get(value, "code")
+            } else {
+                value.clone()
+            };
+            let rule = TextRule {
+                max_len: 256,
+                form: TextForm::Printable,
+            };
+            match read_text(&code, rule) {
+                Ok(code) if host::matches(&code.0, Pattern::VisibleAscii) => Ok(Arg::Text(code)),
+                _ => fail(Problem::Expected(Expected::WxCode)),
+            }
+        }
+        ParamKind::Flag => match kind {
+            Kind::Bool(b) => Ok(Arg::Flag(b)),
+            _ => fail(Problem::Expected(Expected::Flag)),
+        },
+        ParamKind::Object(keys) => {
+            if kind != Kind::Object {
+                return fail(Problem::Expected(Expected::Object));
+            }
+            for key in host::keys(value) {
+                if !keys.iter().any(|k| k.name == key) {
+                    // The key is the caller's own name, but it is not a value: naming it is
+                    // what makes the message useful. Control characters are still removed.
+                    let shown = crate::error::sanitize(&key, 64);
+                    return Err(Error::problem(
+                        ErrorCode::InvalidArgument,
+                        lang,
+                        &format!("{name}.{shown}"),
+                        Problem::Unknown,
+                    ));
+                }
+            }
+            keys.iter()
+                .map(|key| {
+                    let full = format!("{name}.{}", key.name);
+                    read_one(key, &host::get(value, key.name), &full, lang)
+                })
+                .collect::<Result<Vec<Arg>, Error>>()
+                .map(Arg::Object)
+        }
+    }
+}
+
+/// Checks a string against its rule, on the host's value.
+fn read_text(value: &Raw, rule: TextRule) -> Result<Passed, Problem> {
+    let expected = match rule.form {
+        TextForm::Printable => Expected::Text,
+        TextForm::Token => Expected::Token,
+        TextForm::Base64 => Expected::Base64,
+        TextForm::JsonObject => Expected::JsonObject,
+    };
+    if host::kind(value) != Kind::String {
+        return Err(Problem::Expected(expected));
+    }
+    let len = host::text_len(value);
+    if len == 0 {
+        return Err(Problem::Expected(expected));
+    }
+    if len > rule.max_len {
+        return Err(Problem::TooLong(rule.max_len));
+    }
+    if host::matches(value, Pattern::Forbidden) {
+        return Err(Problem::BadCharacters);
+    }
+    let fits = match rule.form {
+        TextForm::Printable => true,
+        TextForm::Token => host::matches(value, Pattern::Token),
+        TextForm::Base64 => host::matches(value, Pattern::Base64),
+        TextForm::JsonObject => host::is_json_object_text(value),
+    };
+    if fits {
+        Ok(Passed(value.clone()))
+    } else {
+        Err(Problem::Expected(expected))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const OPTIONS: &[Param] = &[
+        Param {
+            name: "iv",
+            kind: ParamKind::Text(TextRule::BASE64),
+            optional: true,
+            secret: false,
+        },
+        Param {
+            name: "cached",
+            kind: ParamKind::Flag,
+            optional: true,
+            secret: false,
+        },
+    ];
+    const PARAMS: &[Param] = &[
+        Param {
+            name: "code",
+            kind: ParamKind::WxCode,
+            optional: false,
+            secret: true,
+        },
+        Param {
+            name: "options",
+            kind: ParamKind::Object(OPTIONS),
+            optional: true,
+            secret: false,
+        },
+    ];
+
+    fn message(values: &[Raw]) -> String {
+        read_args(PARAMS, values, Lang::EnUs).unwrap_err().message
+    }
+
+    #[test]
+    fn reads_good_arguments() {
+        let args = read_args(
+            PARAMS,
+            &[json!("081abc"), json!({"iv": "aGk=", "cached": true})],
+            Lang::EnUs,
+        )
+        .unwrap();
+        assert_eq!(args[0].text().map(|p| p.0.clone()), Some(json!("081abc")));
+        assert_eq!(
+            args[1].key(0).text().map(|p| p.0.clone()),
+            Some(json!("aGk="))
+        );
+        assert!(args[1].key(1).flag());
+        // The wx.login result itself, and trailing undefineds.
+        let args = read_args(
+            PARAMS,
+            &[
+                json!({"code": "081abc", "errMsg": "login:ok"}),
+                Raw::Null,
+                Raw::Null,
+            ],
+            Lang::EnUs,
+        )
+        .unwrap();
+        assert!(args[0].is_given());
+        assert!(!args[1].is_given());
+    }
+
+    #[test]
+    fn names_the_parameter_never_the_value() {
+        let secret = "SECRET-VALUE-123";
+        let cases = [
+            (vec![], "code: is required"),
+            (
+                vec![json!(123456)],
+                "code: expected the code wx.login returned",
+            ),
+            (vec![json!("")], "code: expected"),
+            (vec![json!(format!("{secret} x"))], "code: expected"),
+            (vec![json!(format!("{secret}\u{202e}"))], "code: expected"),
+            (
+                vec![json!("c"), json!(secret)],
+                "options: expected an object",
+            ),
+            (
+                vec![json!("c"), json!({"iv": 5})],
+                "options.iv: expected Base64 text",
+            ),
+            (
+                vec![json!("c"), json!({"iv": format!("{secret}!")})],
+                "options.iv: expected Base64",
+            ),
+            (
+                vec![json!("c"), json!({"cached": "yes"})],
+                "options.cached: expected true or false",
+            ),
+            (
+                vec![json!("c"), json!({"other": secret})],
+                "options.other: unknown",
+            ),
+            (
+                vec![json!("c"), Raw::Null, json!(secret)],
+                "argument 3 is one too many",
+            ),
+            (
+                vec![json!("c"), json!({"iv": "A".repeat(20000)})],
+                "longer than 16384",
+            ),
+        ];
+        for (values, want) in cases {
+            let got = message(&values);
+            assert!(got.contains(want), "{got}");
+            assert!(!got.contains(secret), "{got}");
+            assert!(!got.contains("123456"), "{got}");
+        }
+        assert_eq!(message(&[]), "Invalid argument: code: is required");
+    }
+
+    #[test]
+    fn forbidden_characters() {
+        for c in [
+            '\u{0}', '\u{1b}', '\u{7f}', '\u{85}', '\u{200e}', '\u{202a}', '\u{2066}', '\u{feff}',
+        ] {
+            assert!(is_forbidden_char(c), "{c:?}");
+        }
+        for c in ['a', ' ', '中', 'é', '\u{2013}', '😀'] {
+            assert!(!is_forbidden_char(c), "{c:?}");
+        }
+    }
+}

@@ -1,0 +1,435 @@
+//! The host's values, as the core sees them.
+//!
+//! In wasm a [`Raw`] is a JavaScript value (`JsValue`): the server's JSON as the runtime
+//! parsed it, a storage value, a method argument. The core reads only what it decides on
+//! (a property, a string's characters, a pattern test) and hands everything else back
+//! untouched, so a user object never crosses into wasm and back. Natively (`cargo test`) a
+//! [`Raw`] is a `serde_json::Value`, and the same decision code runs on it.
+//!
+//! Every function here has the same meaning on both; the wasm versions cost one or a few
+//! calls into JavaScript, and copy characters into wasm only where they say so.
+
+use serde::de::{Deserialize, DeserializeOwned, Deserializer};
+
+#[cfg(not(target_arch = "wasm32"))]
+pub use native::*;
+#[cfg(target_arch = "wasm32")]
+pub use wasm::*;
+
+/// A host value the core passes through without reading it. Its `Debug` is redacted: it may
+/// be a token, a user object or anything a caller passed.
+#[derive(Clone, Default)]
+pub struct Passed(pub Raw);
+
+impl std::fmt::Debug for Passed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Passed([redacted])")
+    }
+}
+
+impl<'de> Deserialize<'de> for Passed {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Passed, D::Error> {
+        deserialize_raw(d).map(Passed)
+    }
+}
+
+/// What kind of value a [`Raw`] is.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Kind {
+    /// `undefined` or `null`.
+    Absent,
+    /// A boolean.
+    Bool(bool),
+    /// A number (`NaN` and infinities included).
+    Number(f64),
+    /// A string.
+    String,
+    /// An array.
+    Array,
+    /// Any other object.
+    Object,
+    /// A function, a symbol, a bigint: nothing JSON can hold.
+    Other,
+}
+
+/// Patterns the core tests strings against without copying them (in wasm, as JavaScript
+/// regular expressions; natively, in Rust).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pattern {
+    /// Holds a control or format character (C0, DEL, C1, bidi marks and overrides, zero
+    /// widths, BOM): the one pattern that is a failure when it matches.
+    Forbidden,
+    /// Visible ASCII only, non-empty (`wx.login` codes).
+    VisibleAscii,
+    /// RFC 6750 `b64token`: `[A-Za-z0-9-._~+/]+=*` (tokens sent as `Bearer`).
+    Token,
+    /// Standard Base64 with optional padding.
+    Base64,
+}
+
+impl Pattern {
+    /// The JavaScript source of the pattern (kept beside the Rust test so they agree).
+    pub fn source(self) -> &'static str {
+        match self {
+            Pattern::Forbidden => {
+                "[\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u061c\\u180e\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u206f\\ufeff\\ufff9-\\ufffb]"
+            }
+            Pattern::VisibleAscii => "^[\\x21-\\x7e]+$",
+            Pattern::Token => "^[A-Za-z0-9._~+/-]+=*$",
+            Pattern::Base64 => "^[A-Za-z0-9+/]+={0,2}$",
+        }
+    }
+
+    /// The same test on a Rust string.
+    pub fn test_str(self, text: &str) -> bool {
+        match self {
+            Pattern::Forbidden => text.chars().any(crate::args::is_forbidden_char),
+            Pattern::VisibleAscii => {
+                !text.is_empty() && text.bytes().all(|b| (0x21..=0x7e).contains(&b))
+            }
+            Pattern::Token => {
+                let body = text.trim_end_matches('=');
+                !body.is_empty()
+                    && body.bytes().all(|b| {
+                        b.is_ascii_alphanumeric()
+                            || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/')
+                    })
+            }
+            Pattern::Base64 => {
+                let body = text.strip_suffix("==").or_else(|| text.strip_suffix('='));
+                let body = body.unwrap_or(text);
+                !body.is_empty()
+                    && body
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/')
+            }
+        }
+    }
+}
+
+/// Reads a serde type from a host value (`None` when it does not fit).
+pub fn read<T: DeserializeOwned>(value: &Raw) -> Option<T> {
+    read_raw(value)
+}
+
+/// Whether `value` is a string holding a token (b64token syntax, at most `max` units).
+pub fn is_token(value: &Raw, max: usize) -> bool {
+    kind(value) == Kind::String && text_len(value) <= max && matches(value, Pattern::Token)
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+    //! Host values in native builds: `serde_json::Value`.
+    use super::{Kind, Pattern};
+    use serde::de::{Deserialize, DeserializeOwned, Deserializer};
+
+    /// A host value (natively, JSON).
+    pub type Raw = serde_json::Value;
+
+    pub(super) fn deserialize_raw<'de, D: Deserializer<'de>>(d: D) -> Result<Raw, D::Error> {
+        Raw::deserialize(d)
+    }
+
+    pub(super) fn read_raw<T: DeserializeOwned>(value: &Raw) -> Option<T> {
+        T::deserialize(value).ok()
+    }
+
+    /// `undefined` (natively: `null`).
+    pub fn undefined() -> Raw {
+        Raw::Null
+    }
+
+    /// The kind of `value`.
+    pub fn kind(value: &Raw) -> Kind {
+        match value {
+            Raw::Null => Kind::Absent,
+            Raw::Bool(b) => Kind::Bool(*b),
+            Raw::Number(n) => Kind::Number(n.as_f64().unwrap_or(f64::NAN)),
+            Raw::String(_) => Kind::String,
+            Raw::Array(_) => Kind::Array,
+            Raw::Object(_) => Kind::Object,
+        }
+    }
+
+    /// A copy of the string `value` holds (`None` for other kinds).
+    pub fn text(value: &Raw) -> Option<String> {
+        value.as_str().map(str::to_owned)
+    }
+
+    /// The length of a string in UTF-16 units, as JavaScript counts (0 for other kinds).
+    pub fn text_len(value: &Raw) -> usize {
+        value.as_str().map_or(0, |s| s.encode_utf16().count())
+    }
+
+    /// Whether the string `value` matches `pattern` (`false` for other kinds).
+    pub fn matches(value: &Raw, pattern: Pattern) -> bool {
+        value.as_str().is_some_and(|s| pattern.test_str(s))
+    }
+
+    /// Property `key` of an object (`undefined` when absent or not an object).
+    pub fn get(value: &Raw, key: &str) -> Raw {
+        value.get(key).cloned().unwrap_or(Raw::Null)
+    }
+
+    /// Whether an object has property `key` (even if its value is `null`).
+    pub fn has(value: &Raw, key: &str) -> bool {
+        value.get(key).is_some()
+    }
+
+    /// Item `index` of an array (`undefined` when absent or not an array).
+    pub fn item(value: &Raw, index: u32) -> Raw {
+        value.get(index as usize).cloned().unwrap_or(Raw::Null)
+    }
+
+    /// The own keys of an object (empty for other kinds).
+    pub fn keys(value: &Raw) -> Vec<String> {
+        value
+            .as_object()
+            .map(|map| map.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// `a === b`.
+    pub fn same(a: &Raw, b: &Raw) -> bool {
+        a == b
+    }
+
+    /// A string value.
+    pub fn string(text: &str) -> Raw {
+        Raw::String(text.to_owned())
+    }
+
+    /// Parses JSON text (`None` when it is not JSON).
+    pub fn parse_json(text: &str) -> Option<Raw> {
+        serde_json::from_str(text).ok()
+    }
+
+    /// Whether the string `value` is the JSON text of an object.
+    pub fn is_json_object_text(value: &Raw) -> bool {
+        value
+            .as_str()
+            .and_then(|s| serde_json::from_str::<Raw>(s).ok())
+            .is_some_and(|v| v.is_object())
+    }
+
+    /// Removes property `key` from an object (natively on a copy, which is returned).
+    pub fn without_key(value: &Raw, key: &str) -> Raw {
+        let mut value = value.clone();
+        if let Some(map) = value.as_object_mut() {
+            map.remove(key);
+        }
+        value
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+mod wasm {
+    //! Host values in wasm: `JsValue`s, read through a few imported JavaScript functions.
+    use std::cell::RefCell;
+
+    use super::{Kind, Pattern};
+    use js_sys::{JsString, Object, Reflect};
+    use serde::de::{DeserializeOwned, Deserializer};
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
+
+    /// A host value (in wasm, a JavaScript value).
+    pub type Raw = JsValue;
+
+    #[wasm_bindgen]
+    extern "C" {
+        /// A JavaScript regular expression.
+        #[wasm_bindgen(js_name = RegExp)]
+        type JsPattern;
+
+        /// `new RegExp(source)`.
+        #[wasm_bindgen(constructor, js_class = "RegExp")]
+        fn new(source: &str) -> JsPattern;
+
+        /// `RegExp.prototype.test` on a value, without copying the string into wasm.
+        #[wasm_bindgen(method, js_name = test)]
+        fn test(this: &JsPattern, text: &JsValue) -> bool;
+
+        /// `JSON.parse` of a string value, without copying it into wasm.
+        #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+        fn parse_value(text: &JsValue) -> Result<JsValue, JsValue>;
+
+        /// `Object.keys`.
+        #[wasm_bindgen(js_namespace = Object, js_name = keys)]
+        fn object_keys(value: &JsValue) -> js_sys::Array;
+    }
+
+    thread_local! {
+        /// The compiled patterns, made on first use.
+        static PATTERNS: RefCell<Vec<(Pattern, JsPattern)>> = const { RefCell::new(Vec::new()) };
+    }
+
+    pub(super) fn deserialize_raw<'de, D: Deserializer<'de>>(d: D) -> Result<Raw, D::Error> {
+        serde_wasm_bindgen::preserve::deserialize(d)
+    }
+
+    pub(super) fn read_raw<T: DeserializeOwned>(value: &Raw) -> Option<T> {
+        serde_wasm_bindgen::from_value(value.clone()).ok()
+    }
+
+    /// `undefined`.
+    pub fn undefined() -> Raw {
+        JsValue::UNDEFINED
+    }
+
+    /// The kind of `value`.
+    pub fn kind(value: &Raw) -> Kind {
+        if value.is_string() {
+            Kind::String
+        } else if value.is_undefined() || value.is_null() {
+            Kind::Absent
+        } else if let Some(n) = value.as_f64() {
+            Kind::Number(n)
+        } else if let Some(b) = value.as_bool() {
+            Kind::Bool(b)
+        } else if value.is_function() || value.is_symbol() || value.is_bigint() {
+            Kind::Other
+        } else if js_sys::Array::is_array(value) {
+            Kind::Array
+        } else if value.is_object() {
+            Kind::Object
+        } else {
+            Kind::Other
+        }
+    }
+
+    /// A copy of the string `value` holds (`None` for other kinds). This is the one place
+    /// characters cross into wasm.
+    pub fn text(value: &Raw) -> Option<String> {
+        value.as_string()
+    }
+
+    /// The length of a string in UTF-16 units (0 for other kinds).
+    pub fn text_len(value: &Raw) -> usize {
+        if value.is_string() {
+            // u32 → usize is lossless on wasm32.
+            value.unchecked_ref::<JsString>().length() as usize
+        } else {
+            0
+        }
+    }
+
+    /// Whether the string `value` matches `pattern` (`false` for other kinds).
+    pub fn matches(value: &Raw, pattern: Pattern) -> bool {
+        if !value.is_string() {
+            return false;
+        }
+        PATTERNS.with(|cell| {
+            let mut patterns = cell.borrow_mut();
+            let found = patterns.iter().position(|(p, _)| *p == pattern);
+            let at = match found {
+                Some(at) => at,
+                None => {
+                    patterns.push((pattern, JsPattern::new(pattern.source())));
+                    patterns.len() - 1
+                }
+            };
+            patterns[at].1.test(value)
+        })
+    }
+
+    /// Property `key` of an object (`undefined` when absent or not an object).
+    pub fn get(value: &Raw, key: &str) -> Raw {
+        if !value.is_object() {
+            return JsValue::UNDEFINED;
+        }
+        Reflect::get(value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    }
+
+    /// Whether an object has property `key` (even if its value is `null`).
+    pub fn has(value: &Raw, key: &str) -> bool {
+        value.is_object() && Reflect::has(value, &JsValue::from_str(key)).unwrap_or(false)
+    }
+
+    /// Item `index` of an array (`undefined` when absent or not an array).
+    pub fn item(value: &Raw, index: u32) -> Raw {
+        if !js_sys::Array::is_array(value) {
+            return JsValue::UNDEFINED;
+        }
+        Reflect::get_u32(value, index).unwrap_or(JsValue::UNDEFINED)
+    }
+
+    /// The own enumerable keys of an object (empty for other kinds).
+    pub fn keys(value: &Raw) -> Vec<String> {
+        if !value.is_object() {
+            return Vec::new();
+        }
+        object_keys(value)
+            .iter()
+            .filter_map(|key| key.as_string())
+            .collect()
+    }
+
+    /// `a === b`.
+    pub fn same(a: &Raw, b: &Raw) -> bool {
+        a == b
+    }
+
+    /// A string value.
+    pub fn string(text: &str) -> Raw {
+        JsValue::from_str(text)
+    }
+
+    /// Parses JSON text (`None` when it is not JSON).
+    pub fn parse_json(text: &str) -> Option<Raw> {
+        parse_value(&JsValue::from_str(text)).ok()
+    }
+
+    /// Whether the string `value` is the JSON text of an object.
+    pub fn is_json_object_text(value: &Raw) -> bool {
+        value.is_string()
+            && parse_value(value).is_ok_and(|v| v.is_object() && !js_sys::Array::is_array(&v))
+    }
+
+    /// Removes property `key` from an object (in place) and returns it.
+    pub fn without_key(value: &Raw, key: &str) -> Raw {
+        if value.is_object() {
+            // A frozen object keeps the key; nothing else can fail here.
+            let _ =
+                Reflect::delete_property(value.unchecked_ref::<Object>(), &JsValue::from_str(key));
+        }
+        value.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns() {
+        assert!(Pattern::Token.test_str("a.b-c_d~e+f/g=="));
+        assert!(!Pattern::Token.test_str("a b"));
+        assert!(!Pattern::Token.test_str("=="));
+        assert!(!Pattern::Token.test_str("a=b"));
+        assert!(Pattern::VisibleAscii.test_str("081aBc-_~!"));
+        assert!(!Pattern::VisibleAscii.test_str("a b"));
+        assert!(!Pattern::VisibleAscii.test_str(""));
+        assert!(!Pattern::VisibleAscii.test_str("中"));
+        assert!(Pattern::Base64.test_str("ab+/Zz=="));
+        assert!(!Pattern::Base64.test_str("ab-_"));
+        assert!(!Pattern::Base64.test_str("="));
+        for bad in [
+            "a\u{0}",
+            "\u{202e}x",
+            "x\u{200b}",
+            "\u{feff}",
+            "a\u{85}",
+            "\n",
+        ] {
+            assert!(Pattern::Forbidden.test_str(bad), "{bad:?}");
+        }
+        assert!(!Pattern::Forbidden.test_str("普通 text ✓ é"));
+    }
+
+    #[test]
+    fn passed_values_are_redacted() {
+        let shown = format!("{:?}", Passed(string("secret")));
+        assert!(!shown.contains("secret"));
+    }
+}

@@ -1,0 +1,158 @@
+//! What the core hands the host: values to build, requests to send, storage writes to make.
+//!
+//! An [`Out`] is built into a host value by the boundary (in wasm, `src/wasm.rs`, which
+//! makes each static string once and reuses it; natively, [`Out::to_json`] for tests).
+//! Values the core got from the host ([`Out::Raw`]) go back as they are: the server's user
+//! object is never copied.
+
+use std::rc::Rc;
+
+use crate::host::Passed;
+
+/// A value for the host to build.
+#[derive(Clone)]
+pub enum Out {
+    /// `undefined` (a removed storage key; an absent optional key).
+    Undefined,
+    /// `null`.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// A number.
+    Num(f64),
+    /// A string known at compile time (made once per instance by the boundary).
+    Str(&'static str),
+    /// A string shared for a client's lifetime (its URLs, ids and keys; made once per client).
+    Shared(Rc<str>),
+    /// A string made for this call.
+    Text(String),
+    /// A host value, passed back untouched.
+    Raw(Passed),
+    /// `"Bearer " + token`, the token a host value (joined by the host).
+    Bearer(Passed),
+    /// An object with these keys, in order (`Undefined` values are left out).
+    Obj(Vec<(&'static str, Out)>),
+}
+
+impl std::fmt::Debug for Out {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Out::Undefined => f.write_str("undefined"),
+            Out::Null => f.write_str("null"),
+            Out::Bool(b) => write!(f, "{b}"),
+            Out::Num(n) => write!(f, "{n}"),
+            Out::Str(s) => write!(f, "{s:?}"),
+            Out::Shared(s) => write!(f, "{:?}", &**s),
+            // Made per call: may carry a secret.
+            Out::Text(_) => f.write_str("\"[redacted]\""),
+            Out::Raw(_) => f.write_str("[redacted]"),
+            Out::Bearer(_) => f.write_str("\"Bearer [redacted]\""),
+            Out::Obj(entries) => f
+                .debug_map()
+                .entries(entries.iter().map(|(k, v)| (k, v)))
+                .finish(),
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Out {
+    /// The value as JSON (native builds: what tests compare). `Undefined` keys are left out,
+    /// as `JSON.stringify` and `wx.request` leave them out.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value;
+        match self {
+            Out::Undefined | Out::Null => Value::Null,
+            Out::Bool(b) => Value::Bool(*b),
+            Out::Num(n) => serde_json::Number::from_f64(*n).map_or(Value::Null, Value::Number),
+            Out::Str(s) => Value::String((*s).to_owned()),
+            Out::Shared(s) => Value::String(s.to_string()),
+            Out::Text(s) => Value::String(s.clone()),
+            Out::Raw(raw) => raw.0.clone(),
+            Out::Bearer(token) => {
+                Value::String(format!("Bearer {}", token.0.as_str().unwrap_or_default()))
+            }
+            Out::Obj(entries) => Value::Object(
+                entries
+                    .iter()
+                    .filter(|(_, v)| !matches!(v, Out::Undefined))
+                    .map(|(k, v)| ((*k).to_owned(), v.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// HTTP methods the SDK uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+}
+
+impl Method {
+    /// The name `wx.request` takes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
+/// A request for `wx.request`: `{method, url, header, data?, timeout}`.
+#[derive(Clone, Debug)]
+pub struct Request {
+    /// The method.
+    pub method: Method,
+    /// The absolute URL.
+    pub url: Out,
+    /// The headers, an [`Out::Obj`].
+    pub header: Out,
+    /// The body: an object `wx.request` sends as JSON.
+    pub data: Option<Out>,
+    /// How long to wait for the answer, in milliseconds.
+    pub timeout: u32,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Request {
+    /// The request as the `wx.request` options JSON (native builds, for tests).
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut json = serde_json::json!({
+            "method": self.method.as_str(),
+            "url": self.url.to_json(),
+            "header": self.header.to_json(),
+            "timeout": self.timeout,
+        });
+        if let Some(data) = &self.data {
+            json["data"] = data.to_json();
+        }
+        json
+    }
+
+    /// The value of header `name` (case-insensitive), if present (native builds, for tests).
+    pub fn header(&self, name: &str) -> Option<String> {
+        match &self.header {
+            Out::Obj(entries) => entries
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .and_then(|(_, v)| v.to_json().as_str().map(str::to_owned)),
+            _ => None,
+        }
+    }
+}
+
+/// A write to WeChat storage.
+#[derive(Clone, Debug)]
+pub struct Write {
+    /// The key.
+    pub key: Rc<str>,
+    /// The value to store, or `None` to remove the key.
+    pub value: Option<Out>,
+    /// A cache (the user object): if storage refuses it, the host removes the key instead
+    /// and the call still succeeds. The token is never a cache.
+    pub cache: bool,
+}
