@@ -284,7 +284,7 @@ fn read_text(value: &Raw, rule: TextRule) -> Result<Passed, Problem> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use serde_json::json;

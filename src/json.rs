@@ -133,7 +133,7 @@ impl<'de> Deserialize<'de> for Number {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

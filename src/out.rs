@@ -64,6 +64,8 @@ impl Out {
         match self {
             Out::Undefined | Out::Null => Value::Null,
             Out::Bool(b) => Value::Bool(*b),
+            // Whole numbers as integers, as JSON.stringify writes them.
+            Out::Num(n) if n.fract() == 0.0 && n.abs() < 9e15 => Value::from(*n as i64),
             Out::Num(n) => serde_json::Number::from_f64(*n).map_or(Value::Null, Value::Number),
             Out::Str(s) => Value::String((*s).to_owned()),
             Out::Shared(s) => Value::String(s.to_string()),

@@ -265,7 +265,7 @@ pub fn parse_http_date(text: &str) -> Option<f64> {
     Some(seconds as f64 * 1000.0)
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use serde_json::json;

@@ -161,7 +161,7 @@ pub fn adopt_legacy(token: &Raw, user: &Raw, now_ms: f64) -> Option<Adopted> {
     Some(Adopted { token, user })
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::jwt::tests::token_with;

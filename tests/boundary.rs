@@ -1,219 +1,284 @@
-//! Boundary tests (`wasm-pack test --node`): what JavaScript receives from `Core`.
+//! Boundary tests (`wasm-pack test --node`): what JavaScript receives from `Core`, on the
+//! wasm the package ships (see tests/run-all.sh for the flags).
 //!
-//! Every call answers JSON text; these tests read it the way the shim does.
+//! The shim reads these shapes; the server's objects must come back as the same objects.
 #![cfg(target_arch = "wasm32")]
 
-use genauth_wxapp_sdk::wasm::Core;
-use serde_json::{json, Value};
+use genauth_wxapp_sdk::wasm::{error_codes, operations, Core};
+use js_sys::{Array, Object, Reflect, JSON};
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
-fn parse(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+const TOKEN: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSIsImV4cCI6MjAwMDAwMDAwMH0.sig";
+const NOW: f64 = 1_800_000_000_000.0;
+
+fn js(text: &str) -> JsValue {
+    JSON::parse(text).unwrap_or_else(|_| panic!("not JSON: {text}"))
+}
+
+fn get(value: &JsValue, path: &str) -> JsValue {
+    path.split('.').fold(value.clone(), |v, key| {
+        Reflect::get(&v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    })
+}
+
+fn text(value: &JsValue, path: &str) -> String {
+    get(value, path)
+        .as_string()
+        .unwrap_or_else(|| panic!("{path} is not a string"))
+}
+
+fn args(values: &[JsValue]) -> Array {
+    values.iter().cloned().collect()
 }
 
 fn core() -> Core {
-    Core::new(r#"{"appId":"app1","host":"http://127.0.0.1:8080"}"#).unwrap()
+    Core::new(js(r#"{"appId":"app1","host":"http://127.0.0.1:8080"}"#)).unwrap()
 }
 
-const TOKEN: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1MSIsImV4cCI6MjAwMDAwMDAwMH0.sig";
-
-fn login_body() -> String {
-    format!(r#"{{"code":200,"message":"ok","data":{{"id":"u1","token":"{TOKEN}"}}}}"#)
+fn login_answer() -> JsValue {
+    js(&format!(
+        r#"{{"code":200,"message":"ok","data":{{"id":"u1","token":"{TOKEN}","password":"hash"}}}}"#
+    ))
 }
 
 #[wasm_bindgen_test]
-fn invalid_options_throw_a_coded_error() {
+fn invalid_options_throw_a_coded_error_naming_the_option() {
     for (options, detail) in [
-        ("{}", "appId is required"),
-        (r#"{"appId":"a","appid":"b"}"#, "unknown field `appid`"),
+        ("{}", "appId: 必须提供"),
+        (r#"{"appId":"a","appid":"b"}"#, "appid: 未知参数"),
+        (r#"{"appId":"a","host":"http://example.com"}"#, "https"),
         (
-            r#"{"appId":"a","host":"http://example.com"}"#,
-            "host must use https",
+            r#"{"appId":"a","token":"SECRET VALUE","lang":"en-US"}"#,
+            "token: expected a GenAuth token",
         ),
-        (r#"{"appId":5}"#, "invalid type"),
-        (r#""app1""#, "invalid type"),
-        ("not json", "expected"),
     ] {
-        let thrown = parse(&Core::new(options).expect_err("rejected"));
-        assert_eq!(thrown["ok"], false);
-        assert_eq!(thrown["error"]["code"], "INVALID_OPTIONS");
-        let message = thrown["error"]["message"].as_str().unwrap();
+        let thrown = Core::new(js(options)).expect_err(options);
+        assert_eq!(get(&thrown, "ok"), JsValue::FALSE);
+        assert_eq!(text(&thrown, "error.code"), "INVALID_OPTIONS");
+        let message = text(&thrown, "error.message");
         assert!(message.contains(detail), "{message}");
-        assert!(thrown["error"].get("serverCode").is_none());
+        assert!(!message.contains("SECRET"), "{message}");
     }
+    let thrown = Core::new(JsValue::from_str("app1")).expect_err("a string is not options");
+    assert_eq!(text(&thrown, "error.code"), "INVALID_OPTIONS");
 }
 
 #[wasm_bindgen_test]
 fn storage_keys() {
+    let keys: Vec<String> = core()
+        .storage_keys()
+        .iter()
+        .filter_map(|k| k.as_string())
+        .collect();
     assert_eq!(
-        parse(&core().storage_keys()),
-        json!(["genauth:app1:token", "_authing_token", "_authing_user"])
+        keys,
+        ["genauth:app1:token", "_authing_token", "_authing_user"]
     );
 }
 
 #[wasm_bindgen_test]
-fn prepare_returns_a_wx_request_descriptor() {
-    let step = parse(&core().prepare("loginByCode", Some(r#"{"code":"c1"}"#.into()), None, false));
-    assert!(step.get("ok").is_none());
-    let request = &step["request"];
-    assert_eq!(request["method"], "POST");
+fn prepare_returns_an_id_and_a_wx_request() {
+    let core = core();
+    let step = core.prepare(
+        "loginByCode",
+        args(&[JsValue::from_str("081code")]),
+        JsValue::from_str(""),
+        NOW,
+    );
+    assert!(get(&step, "id").as_f64().is_some_and(|id| id >= 1.0));
+    assert_eq!(text(&step, "request.method"), "POST");
     assert_eq!(
-        request["url"],
+        text(&step, "request.url"),
         "http://127.0.0.1:8080/connections/social/wechat-miniprogram/auth"
     );
-    assert_eq!(request["header"]["x-authing-app-id"], "app1");
-    assert_eq!(request["data"], r#"{"code":"c1"}"#);
-    assert_eq!(request["timeout"], 10_000);
-    assert_eq!(step["completeReadsSession"], false);
-    let token = "a.b.c";
-    let step = parse(&core().prepare("getCurrentUser", None, Some(token.into()), false));
-    assert_eq!(step["completeReadsSession"], true);
-    assert_eq!(step["request"]["header"]["Authorization"], "Bearer a.b.c");
+    assert_eq!(text(&step, "request.header.x-authing-app-id"), "app1");
+    assert_eq!(text(&step, "request.data.code"), "081code");
+    assert!(!Reflect::has(&get(&step, "request.data"), &JsValue::from_str("iv")).unwrap());
+    assert_eq!(get(&step, "request.timeout").as_f64(), Some(10000.0));
+    assert_eq!(get(&step, "share"), JsValue::UNDEFINED);
+    // Without a code: ask for one first, shareable.
+    let step = core.prepare("loginByCode", Array::new(), JsValue::from_str(""), NOW);
+    assert_eq!(text(&step, "need"), "wxLogin");
+    assert_eq!(text(&step, "share"), "loginByCode");
+    let id = get(&step, "id").as_f64().unwrap() as u32;
+    let step = core.supply(id, JsValue::from_str("fresh"), NOW);
+    assert_eq!(text(&step, "request.data.code"), "fresh");
+    core.cancel(id);
+    assert_eq!(core.in_flight(), 1);
 }
 
 #[wasm_bindgen_test]
-fn complete_returns_the_value_and_the_writes() {
-    let outcome = parse(&core().complete("loginByCode", None, false, 200, login_body().as_bytes()));
-    assert_eq!(outcome["ok"], true);
-    assert_eq!(outcome["value"], json!({"id": "u1", "token": TOKEN}));
-    // The token is stored as a string; the user is the result itself (it crosses once).
-    assert_eq!(
-        outcome["store"],
-        json!([
-            {"key": "genauth:app1:token", "value": TOKEN},
-            {"key": "genauth:app1:user", "valueIsResult": true, "cache": true},
-        ])
-    );
-}
-
-#[wasm_bindgen_test]
-fn server_errors_carry_code_and_server_code() {
-    let outcome = parse(&core().complete(
+fn the_servers_objects_come_back_as_the_same_objects() {
+    let core = core();
+    let step = core.prepare(
         "loginByCode",
-        None,
-        false,
+        args(&[JsValue::from_str("c")]),
+        JsValue::from_str(""),
+        NOW,
+    );
+    let id = get(&step, "id").as_f64().unwrap() as u32;
+    let answer = login_answer();
+    let user = get(&answer, "data");
+    let done = core.complete(
+        id,
         200,
-        br#"{"code":40163,"message":"code been used","data":null}"#,
-    ));
-    assert_eq!(outcome["ok"], false);
-    assert_eq!(outcome["error"]["code"], "WX_CODE_USED");
-    assert_eq!(outcome["error"]["serverCode"], 40163);
-    assert!(outcome["error"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("code been used"));
-    assert!(outcome.get("store").is_none());
-}
-
-#[wasm_bindgen_test]
-fn removals_cross_as_null() {
-    let outcome =
-        parse(&core().complete("logout", Some(TOKEN.into()), false, 200, br#"{"code":200}"#));
-    let store = outcome["store"].as_array().unwrap();
-    assert_eq!(store.len(), 4);
-    assert!(store.iter().all(|write| write["value"].is_null()));
-}
-
-#[wasm_bindgen_test]
-fn host_failures() {
-    let core = core();
-    for (kind, code) in [("timeout", "TIMEOUT"), ("network", "NETWORK_ERROR")] {
-        let outcome = parse(&core.failed("getCurrentUser", kind, "request:fail x"));
-        assert_eq!(outcome["error"]["code"], code);
-        assert!(outcome["error"]["message"]
-            .as_str()
-            .unwrap()
-            .ends_with("request:fail x"));
-    }
-    let storage = parse(&core.host_failure("storage", "setStorageSync:fail"));
-    assert_eq!(storage["error"]["code"], "STORAGE_FAILED");
-    let login = parse(&core.host_failure("wxLogin", "login:fail"));
-    assert_eq!(login["error"]["code"], "WX_LOGIN_FAILED");
-}
-
-#[wasm_bindgen_test]
-fn bad_arguments_and_operations() {
-    let core = core();
-    let cases = [
-        ("loginByCode", r#"{"code":5}"#, "invalid type"),
-        (
-            "loginByCode",
-            r#"{"code":"c","ivv":"x"}"#,
-            "unknown field `ivv`",
-        ),
-        ("loginByCode", r#""iv""#, "invalid type"),
-        ("checkLoginStatus", r#"{"token":1}"#, "invalid type"),
-        ("deleteEverything", "{}", "unknown operation"),
-    ];
-    for (op, args, detail) in cases {
-        let outcome = parse(&core.prepare(op, Some(args.into()), None, false));
-        assert_eq!(outcome["error"]["code"], "INVALID_ARGUMENT", "{op}");
-        assert!(
-            outcome["error"]["message"]
-                .as_str()
-                .unwrap()
-                .contains(detail),
-            "{op}"
-        );
-    }
-    let outcome = parse(&core.complete("nope", None, false, 200, b"{}"));
-    assert_eq!(outcome["error"]["code"], "INVALID_ARGUMENT");
-    // Bytes that are not UTF-8 are not GenAuth's protocol.
-    let outcome = parse(&core.complete("loginByCode", None, false, 200, b"\xff\xfe{"));
-    assert_eq!(outcome["error"]["code"], "INVALID_RESPONSE");
-}
-
-#[wasm_bindgen_test]
-fn the_stored_token_can_be_reused_instead_of_passed_again() {
-    let core = core();
-    let first = parse(&core.prepare("getToken", None, Some(TOKEN.into()), false));
-    assert_eq!(first["value"], TOKEN);
-    // Storage unchanged: the shim passes nothing and says so.
-    let again = parse(&core.prepare("getToken", None, None, true));
-    assert_eq!(again["value"], TOKEN);
-    let step = parse(&core.prepare("getCurrentUser", None, None, true));
+        answer,
+        Object::new().into(),
+        JsValue::from_str(""),
+        NOW,
+    );
+    assert_eq!(get(&done, "ok"), JsValue::TRUE);
+    assert!(
+        Object::is(&get(&done, "value"), &user),
+        "the user object is passed through"
+    );
     assert_eq!(
-        step["request"]["header"]["Authorization"],
+        get(&done, "value.password"),
+        JsValue::UNDEFINED,
+        "without its password"
+    );
+    let store: Array = get(&done, "store").dyn_into().unwrap();
+    assert_eq!(store.length(), 2);
+    assert_eq!(text(&store.get(0), "key"), "genauth:app1:token");
+    assert_eq!(text(&store.get(0), "value"), TOKEN);
+    assert_eq!(text(&store.get(1), "key"), "genauth:app1:user");
+    assert!(Object::is(&get(&store.get(1), "value"), &user));
+    assert_eq!(get(&store.get(1), "cache"), JsValue::TRUE);
+    assert_eq!(core.in_flight(), 0);
+}
+
+#[wasm_bindgen_test]
+fn server_errors_carry_code_server_code_and_data() {
+    let core = core();
+    let stored = JsValue::from_str(TOKEN);
+    let step = core.prepare("getCurrentUser", Array::new(), stored.clone(), NOW);
+    assert_eq!(
+        text(&step, "request.header.Authorization"),
         format!("Bearer {TOKEN}")
     );
-    // Storage changed (here: emptied): passed again, and remembered.
-    let gone = parse(&core.prepare("getToken", None, None, false));
-    assert!(gone["value"].is_null());
-    let still_gone = parse(&core.prepare("getToken", None, None, true));
-    assert!(still_gone["value"].is_null());
-}
-
-#[wasm_bindgen_test]
-fn local_answers() {
-    let core = core();
-    let token = parse(&core.prepare("getToken", None, None, false));
-    assert_eq!(token, json!({"ok": true, "value": null}));
-    let status = parse(&core.prepare("checkLoginStatus", None, None, false));
-    assert_eq!(status["value"]["status"], false);
-    assert_eq!(status["value"]["code"], 2020);
-    let token = parse(&core.prepare("getToken", None, Some(TOKEN.into()), false));
-    assert_eq!(token["value"], TOKEN);
-}
-
-#[wasm_bindgen_test]
-fn start_adopts_and_reports_writes() {
-    let core = core();
-    let outcome = parse(&core.start(None, Some(TOKEN.to_owned()), None, 1.8e12));
-    assert_eq!(outcome["ok"], true);
-    assert_eq!(
-        outcome["store"][0],
-        json!({"key": "genauth:app1:token", "value": TOKEN})
+    let id = get(&step, "id").as_f64().unwrap() as u32;
+    let body = js(
+        r#"{"errors":[{"message":{"code":2004,"message":"用户不存在","data":{"hint":1}}}],"data":null}"#,
     );
+    let done = core.complete(id, 200, body, Object::new().into(), stored, NOW);
+    assert_eq!(get(&done, "ok"), JsValue::FALSE);
+    assert_eq!(text(&done, "error.code"), "USER_NOT_FOUND");
+    assert_eq!(get(&done, "error.serverCode").as_f64(), Some(2004.0));
+    assert_eq!(get(&done, "error.data.hint").as_f64(), Some(1.0));
+    assert_eq!(get(&done, "store"), JsValue::UNDEFINED);
+    // Not JSON: WeChat hands over the text.
+    let step = core.prepare(
+        "loginByCode",
+        args(&[JsValue::from_str("c")]),
+        JsValue::from_str(""),
+        NOW,
+    );
+    let id = get(&step, "id").as_f64().unwrap() as u32;
+    let done = core.complete(
+        id,
+        502,
+        JsValue::from_str("<html>"),
+        JsValue::UNDEFINED,
+        JsValue::from_str(""),
+        NOW,
+    );
+    assert_eq!(text(&done, "error.code"), "SERVER_ERROR");
+}
+
+#[wasm_bindgen_test]
+fn removals_have_no_value_and_logout_clears_four_keys() {
+    let core = core();
+    let done = core.prepare("logout", Array::new(), JsValue::from_str(""), NOW);
+    assert_eq!(get(&done, "ok"), JsValue::TRUE);
+    let store: Array = get(&done, "store").dyn_into().unwrap();
+    assert_eq!(store.length(), 4);
+    for write in store.iter() {
+        assert!(!Reflect::has(&write, &JsValue::from_str("value")).unwrap());
+    }
+}
+
+#[wasm_bindgen_test]
+fn arguments_are_checked_without_echoing_them() {
+    let core = core();
+    for bad in [
+        JsValue::from_f64(123456.0),
+        JsValue::from_str("SECRET 1"),
+        JsValue::from_str("a\u{202e}b"),
+        JsValue::NULL,
+    ] {
+        let done = core.prepare(
+            "checkLoginStatus",
+            args(std::slice::from_ref(&bad)),
+            JsValue::from_str(""),
+            NOW,
+        );
+        if bad.is_null() {
+            assert_eq!(get(&done, "ok"), JsValue::TRUE, "null is an absent token");
+            continue;
+        }
+        assert_eq!(text(&done, "error.code"), "INVALID_ARGUMENT");
+        let message = text(&done, "error.message");
+        assert!(message.contains("token:"), "{message}");
+        assert!(
+            !message.contains("123456") && !message.contains("SECRET"),
+            "{message}"
+        );
+    }
+    let f = js_sys::Function::new_no_args("");
+    let done = core.prepare("loginByCode", args(&[f.into()]), JsValue::from_str(""), NOW);
+    assert_eq!(text(&done, "error.code"), "INVALID_ARGUMENT");
+}
+
+#[wasm_bindgen_test]
+fn host_errors_and_failed_calls() {
+    let core = core();
+    let error = core.host_error("storage", "setStorageSync:fail\n quota");
+    assert_eq!(text(&error, "code"), "STORAGE_FAILED");
+    assert_eq!(
+        text(&error, "message"),
+        "本地存储写入失败: setStorageSync:fail quota"
+    );
+    let step = core.prepare(
+        "loginByCode",
+        args(&[JsValue::from_str("c")]),
+        JsValue::from_str(""),
+        NOW,
+    );
+    let id = get(&step, "id").as_f64().unwrap() as u32;
+    let done = core.failed(id, "timeout", "request:fail timeout", JsValue::from_str(""));
+    assert_eq!(text(&done, "error.code"), "TIMEOUT");
+    let done = core.failed(id, "timeout", "again", JsValue::from_str(""));
+    assert_eq!(
+        text(&done, "error.code"),
+        "INTERNAL",
+        "an id is answered once"
+    );
+}
+
+#[wasm_bindgen_test]
+fn the_table_and_the_codes_are_visible() {
+    let names: Vec<String> = operations().iter().map(|op| text(&op, "name")).collect();
+    assert_eq!(
+        names,
+        [
+            "loginByCode",
+            "getCurrentUser",
+            "checkLoginStatus",
+            "logout",
+            "getToken"
+        ]
+    );
+    let login = operations().get(0);
+    assert_eq!(
+        text(
+            &get(&login, "params").unchecked_into::<Array>().get(0),
+            "name"
+        ),
+        "code"
+    );
+    let codes: Vec<String> = error_codes().iter().filter_map(|c| c.as_string()).collect();
     assert!(
-        outcome["store"][1]["value"].is_null(),
-        "no legacy user given"
+        codes.contains(&"INVALID_ARGUMENT".to_owned()) && codes.contains(&"INTERNAL".to_owned())
     );
-    let user = format!(r#"{{"id":"u1","token":"{TOKEN}"}}"#);
-    let outcome = parse(&core.start(None, Some(TOKEN.to_owned()), Some(user), 1.8e12));
-    assert_eq!(
-        outcome["store"][1],
-        json!({"key": "genauth:app1:user", "value": {"id": "u1", "token": TOKEN}, "cache": true})
-    );
-    let outcome = parse(&core.start(None, None, None, 1.8e12));
-    assert!(outcome.get("store").is_none());
 }
