@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # Every test, in layers. `./build.sh test` runs this after building pkg/ (the package tests
-# load the built package).
+# load the built package); it also runs alone once build.sh has set things up.
 set -eu
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
 step() { printf '\n== %s\n' "$*"; }
+
+# The pinned nightly and the shipped wasm's RUSTFLAGS are named once, in build.sh: exported
+# when it runs this script, read from it otherwise.
+from_build_sh() { sed -n "s/^$1=\"\{0,1\}\([^\"]*\)\"\{0,1\}\$/\1/p" build.sh; }
+NIGHTLY=${NIGHTLY:-$(from_build_sh NIGHTLY)}
+WASM_RUSTFLAGS=${WASM_RUSTFLAGS:-$(from_build_sh WASM_RUSTFLAGS)}
+[ -n "$NIGHTLY" ] && [ -n "$WASM_RUSTFLAGS" ] || { echo "NIGHTLY/WASM_RUSTFLAGS not found in build.sh" >&2; exit 1; }
+rustup run "$NIGHTLY" rustc --version >/dev/null 2>&1 || { echo "$NIGHTLY is not installed: run ./build.sh first" >&2; exit 1; }
 
 step "cargo fmt --check"
 cargo fmt --check
@@ -17,8 +25,24 @@ cargo clippy --quiet --target wasm32-unknown-unknown --all-targets -- -D warning
 step "cargo test (core unit tests and flow tests)"
 cargo test
 
-step "wasm-pack test --node (boundary tests)"
-wasm-pack test --node
+# The boundary tests run on the wasm users get: the pinned nightly, std rebuilt
+# (-Zbuild-std), and every shipped RUSTFLAG (MVP + mutable-globals, panic=immediate-abort,
+# fmt-debug=none, location-detail=none), in their own target dir so they stay incremental.
+# Added: -Zpanic-abort-tests (rustc refuses to build the test harness with an abort strategy
+# without it; a panicking test still fails alone: the harness catches the trap). The profile
+# is dev, not release: a release test build (`--release`) failed with "duplicate lang item
+# in crate core" under -Zbuild-std and adds minutes of LTO on 2 cores; dev differs by debug
+# assertions and overflow checks, which are stricter, not looser.
+# A failed assertion shows as "RuntimeError: unreachable" with the stack of the assertion and
+# no values (the shipped flags print no panic message); for the values, rerun with
+# BOUNDARY_RUSTFLAGS="-Ctarget-cpu=mvp -Ctarget-feature=+mutable-globals -Zpanic-abort-tests".
+# --mode no-install: wasm-pack would otherwise `rustup target add wasm32-unknown-unknown` to
+# this nightly, which has no prebuilt std for it (-Zbuild-std needs none), and fail; the
+# wasm-bindgen-test-runner it uses is the one build.sh installed at the Cargo.lock version.
+BOUNDARY_RUSTFLAGS=${BOUNDARY_RUSTFLAGS:-"$WASM_RUSTFLAGS -Zpanic-abort-tests"}
+step "wasm-pack test --node (boundary tests; $NIGHTLY -Zbuild-std, RUSTFLAGS $BOUNDARY_RUSTFLAGS)"
+RUSTFLAGS="$BOUNDARY_RUSTFLAGS" CARGO_TARGET_DIR=target/wasm-boundary \
+  rustup run "$NIGHTLY" wasm-pack test --node --mode no-install -- -Zbuild-std=std,panic_abort
 
 # JavaScriptCore, the engine of iOS WeChat (tests/jsc runs the package in it).
 if ! command -v jsc >/dev/null 2>&1; then
