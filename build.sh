@@ -47,8 +47,9 @@ HAVE_WB=$(wasm-bindgen --version | awk '{print $2}')
 if [ "$MODE" = test ] && ! command -v wasm-pack >/dev/null; then
   cargo install wasm-pack --locked
 fi
-# npm dev dependencies (binaryen's wasm-opt, acorn) from package-lock.json.
-if [ ! -x node_modules/.bin/wasm-opt ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# npm dev dependencies (binaryen's wasm-opt, esbuild, acorn) from package-lock.json.
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/esbuild ] \
+  || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
 WASM_OPT="$ROOT/node_modules/.bin/wasm-opt"
@@ -105,16 +106,12 @@ done
   echo "return wasm_bindgen;"
   echo "};"
 } > "$DIST/core.js"
-node js-shim/build/lower-glue.js "$DIST/core.js"
-# Minify (the package counts toward the mini program's 2 MB main package), ES2017 output;
-# the entry file names the readable source.
-for file in "$DIST"/*.js; do
-  preamble=""
-  [ "$(basename "$file")" = index.js ] && preamble="/*! genauth-wxapp-sdk $VERSION, MIT. Source: js-shim/ and src/ of the repository. */"
-  node_modules/.bin/terser "$file" --ecma 2017 --compress passes=2 --mangle --comments false \
-    --preamble "$preamble" -o "$file.min"
-  mv "$file.min" "$file"
-done
+node js-shim/build/patch-glue.js "$DIST/core.js"
+# esbuild lowers to ES2017 and minifies, file by file (the package counts toward the mini
+# program's 2 MB main package); the entry file names the readable source. Then every
+# shipped file must parse as ES2017 (acorn), whatever esbuild did.
+node js-shim/build/minify.js "$DIST" \
+  "/*! genauth-wxapp-sdk $VERSION, MIT. Source: js-shim/ and src/ of the repository. */"
 cp "$OUT/core.wasm.br" "$DIST/"
 node js-shim/build/check-es2017.js "$DIST"
 
