@@ -4,6 +4,7 @@
 
 const fs = require('fs');
 const path = require('path');
+const { route: routeRequest } = require('./route');
 
 const BENCH_DIR = path.resolve(__dirname, '..');
 const REPO_DIR = path.resolve(BENCH_DIR, '..');
@@ -60,29 +61,19 @@ function summary(values) {
  *   `useStore(name)` switches between independent storages (one per SDK in the same process).
  *
  * @param {{login: string, user: string, checkLoginStatus: string, logout: string}} bodies
+ * @param {{hostWork?: function(string, function): any}} [hooks] `hostWork(name, fn)` runs the
+ *   host's own work done outside a wx call (making `res.data` for a response), so that the
+ *   breakdown can count it as host time
  */
-function createWx(bodies) {
+function createWx(bodies, hooks) {
+  const hostWork = (hooks && hooks.hostWork) || ((name, fn) => fn());
   const stores = new Map();
   let store = new Map();
   const counters = { requests: 0, logins: 0 };
   let onRequest = null;
   let codeSeq = 0;
 
-  function route(options) {
-    const url = options.url;
-    const method = String(options.method || 'GET').toUpperCase();
-    if (method === 'POST' && url.endsWith('/connections/social/wechat-miniprogram/auth')) return bodies.login;
-    if (method === 'POST' && url.endsWith('/graphql/v2')) {
-      const data = typeof options.data === 'string' ? options.data : JSON.stringify(options.data);
-      const match = /(query|mutation)\s+(\w+)/.exec(data);
-      const op = match ? match[2] : '';
-      if (op === 'user') return bodies.user;
-      if (op === 'checkLoginStatus') return bodies.checkLoginStatus;
-      return null;
-    }
-    if (method === 'GET' && url.split('?')[0].endsWith('/api/v2/logout')) return bodies.logout;
-    return null;
-  }
+  const route = (options) => routeRequest(bodies, options);
 
   const encoded = new Map();
   const bytesOf = (text) => {
@@ -105,7 +96,7 @@ function createWx(bodies) {
         } else {
           // responseType 'arraybuffer': WeChat makes the bytes natively; here they are encoded
           // once per canned body and copied per response.
-          const data = binary ? bytesOf(text) : dataType === 'json' ? JSON.parse(text) : text;
+          const data = hostWork('request (response data)', () => (binary ? bytesOf(text) : dataType === 'json' ? JSON.parse(text) : text));
           const res = { statusCode: 200, data, header: { 'content-type': 'application/json; charset=utf-8' }, cookies: [], errMsg: 'request:ok' };
           if (options.success) options.success(res);
         }
