@@ -2,7 +2,8 @@
 'use strict';
 // One command that measures genauth-wxapp-sdk (this repository's pkg/) against
 // authing-wxapp-sdk 4.3.22-alpha.7 (npm): size after WeChat's "build npm", start-up, per-call
-// cost, memory, JS→wasm crossings, and (when tests/jsc/runner.js provides it) JavaScriptCore.
+// cost, memory, JS→wasm crossings, where one call of ours goes, and (when tests/jsc/runner.js
+// and jsc are there) both SDKs in JavaScriptCore with and without JIT.
 //
 //   node bench/run.js        (from the repository root; see bench/README.md)
 //
@@ -17,6 +18,7 @@ const { execFileSync } = require('child_process');
 const common = require('./lib/common');
 const { makeFixtures } = require('./lib/fixtures');
 const report = require('./lib/report');
+const jsc = require('./lib/jsc');
 
 const { BENCH_DIR, REPO_DIR, WORK_DIR, PKG_DIR, OURS, PEER, PEER_VERSION } = common;
 const COMMAND = 'node bench/run.js';
@@ -27,8 +29,16 @@ const STARTUP_RUNS_NODE_MODULES = 15; // fresh processes per SDK, npm node_modul
 const PERCALL_ROUNDS = 5;
 const PERCALL_BATCH_MS = 300;
 const MEMORY_CALLS = 100000;
-const JSC_ITERATIONS = { jit: 2000, noJit: 400 };
-const JSC_TIMEOUT_MS = 150000;
+// JavaScriptCore: jsc processes per SDK and mode (each: one start-up sample, `rounds` rounds per
+// method of about `batchMs`), and the breakdown of ours without JIT.
+const JSC_SIZES = {
+  processes: 5,
+  noJit: { warmup: 20, rounds: 2, batchMs: 200, minN: 20, maxN: 20000, timeoutMs: 120000 },
+  jit: { warmup: 300, rounds: 2, batchMs: 150, minN: 100, maxN: 50000, timeoutMs: 120000 },
+  breakdown: { warmup: 20, calls: 60, rounds: 3, calibration: 4000, timeoutMs: 120000 },
+};
+const JSC_TIMEOUT_MS = 300000;
+const BREAKDOWN_NODE = { calls: 1000, warmup: 1500, rounds: 3 };
 
 const t0 = Date.now();
 function log(line) {
@@ -177,27 +187,13 @@ function withTimeout(promise, ms, what) {
   ]).finally(() => clearTimeout(timer));
 }
 
-async function measureJsc(oursDir) {
-  const runnerFile = path.join(REPO_DIR, 'tests', 'jsc', 'runner.js');
-  if (!fs.existsSync(runnerFile)) return { available: false, note: 'n/a: tests/jsc/runner.js does not exist' };
-  let runner;
+function jscVersion() {
   try {
-    runner = require(runnerFile);
-  } catch (error) {
-    return { available: false, note: 'n/a: tests/jsc/runner.js failed to load: ' + error.message };
+    const v = execFileSync('dpkg-query', ['-W', '-f=${Version}', 'libjavascriptcoregtk-4.0-bin'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return v ? 'jsc of libjavascriptcoregtk-4.0-bin ' + v : null;
+  } catch (e) {
+    return null;
   }
-  if (typeof runner.measureInJsc !== 'function') return { available: false, note: 'n/a: tests/jsc/runner.js does not export measureInJsc' };
-  const out = { available: true, packageDir: path.relative(REPO_DIR, oursDir), iterations: JSC_ITERATIONS };
-  for (const [key, jit] of [['jit', true], ['noJit', false]]) {
-    log('JavaScriptCore, jit: ' + jit);
-    try {
-      out[key] = await withTimeout(runner.measureInJsc({ jit, packageDir: oursDir, iterations: jit ? JSC_ITERATIONS.jit : JSC_ITERATIONS.noJit }), JSC_TIMEOUT_MS, 'measureInJsc');
-    } catch (error) {
-      out[key] = { error: String(error.message || error) };
-      out.note = 'n/a where measureInJsc failed: ' + out[key].error.split('\n')[0];
-    }
-  }
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -243,6 +239,10 @@ async function main() {
     r.notes.push("The peer's packNpm output was not available: its runtime figures use bench/node_modules/authing-wxapp-sdk.");
   }
   r.runtimeDirs = { ours: path.relative(REPO_DIR, shipped.ours), peer: path.relative(REPO_DIR, shipped.peer) };
+  // Ours once more, with core.js handing its glue factory to the bench (nothing else changed):
+  // what the memory, crossings and breakdown children look inside through.
+  const instrumented = jsc.INSTRUMENTED_DIR;
+  r.instrumentedCopy = Object.assign({ dir: path.relative(REPO_DIR, instrumented) }, jsc.instrumentedCopy(shipped.ours, instrumented));
 
   // 2. Start-up.
   try {
@@ -267,7 +267,7 @@ async function main() {
 
   // 4. Memory.
   try {
-    r.memory = measureMemory(shipped);
+    r.memory = measureMemory({ ours: instrumented, peer: shipped.peer });
   } catch (error) {
     failed('memory', error);
   }
@@ -275,17 +275,38 @@ async function main() {
   // 5. Crossings.
   try {
     log('JS→wasm crossings per method');
-    r.crossings = runChild('crossings-child.js', [shipped.ours, path.join(WORK_DIR, 'fixtures.json')]);
+    r.crossings = runChild('crossings-child.js', [instrumented, path.join(WORK_DIR, 'fixtures.json')]);
   } catch (error) {
     failed('crossings', error);
   }
 
-  // 6. JavaScriptCore.
+  // 6. Where one call of ours goes, in Node (an instrumented copy of the shipped package).
   try {
-    r.jsc = await measureJsc(shipped.ours);
-    if (!r.jsc.available) log('JavaScriptCore: ' + r.jsc.note);
+    log('breakdown of one call of ours in Node (instrumented copy)');
+    r.breakdown = runChild('breakdown-child.js', [instrumented, path.join(WORK_DIR, 'fixtures.json'), String(BREAKDOWN_NODE.calls), String(BREAKDOWN_NODE.warmup), String(BREAKDOWN_NODE.rounds)]);
+  } catch (error) {
+    r.breakdown = { error: String((error && (error.stderrText || error.message)) || error).trim() };
+    log('breakdown (Node) failed: ' + r.breakdown.error.split('\n')[0]);
+  }
+
+  // 7. JavaScriptCore: both SDKs, with and without JIT, and the breakdown without JIT.
+  try {
+    const peerPackageDir = fs.existsSync(path.join(MP_DIR, 'peer', 'node_modules', PEER, 'package.json'))
+      ? path.join(MP_DIR, 'peer', 'node_modules', PEER)
+      : path.join(BENCH_DIR, 'node_modules', PEER);
+    r.jsc = await withTimeout(jsc.measureJsc({ oursDir: shipped.ours, peerPackageDir, fixtures, sizes: JSC_SIZES, log }), JSC_TIMEOUT_MS, 'JavaScriptCore');
+    if (r.jsc.available) r.jsc.jscVersion = jscVersion();
+    else log('JavaScriptCore: ' + r.jsc.note);
+    for (const [key, label] of [['noJit', 'without JIT'], ['jit', 'with JIT']]) {
+      for (const sdk of ['ours', 'peer']) {
+        const x = r.jsc[key] && r.jsc[key][sdk];
+        if (x && x.error) failed('JavaScriptCore ' + label + ' (' + sdk + ')', x.error);
+      }
+    }
+    if (r.jsc.breakdown && r.jsc.breakdown.error) log('breakdown (JavaScriptCore) failed: ' + r.jsc.breakdown.error.split('\n')[0]);
   } catch (error) {
     r.jsc = { available: false, note: 'n/a: ' + error.message };
+    log('JavaScriptCore: ' + r.jsc.note);
   }
 
   r.notes.push(...methodNotes(r));
@@ -314,19 +335,24 @@ function methodNotes(r) {
   const notes = [
     'Each SDK is measured as WeChat ships it: the `miniprogram_npm/` that miniprogram-ci `packNpm` produced, copied to a `node_modules/` folder so Node can `require` it. Ours is copied verbatim (its `miniprogram` field); the peer has no `miniprogram` field, so packNpm bundles it and each of its dependencies into one `index.js` per package (plus a `.map`).',
     'Sizes count every file under `miniprogram_npm/` except source maps, which WeChat leaves out of the code-package size; gzip is `gzip -9` of each file alone, summed (`.wasm.br` is already Brotli and barely shrinks).',
-    'The canned `wx` (bench/lib/common.js) answers `wx.request` on the next turn of the event loop (`setImmediate`) for both SDKs. Like WeChat, it hands the body text when `dataType` is not `json` (ours asks for `text`) and a freshly parsed object otherwise (the peer passes no `dataType`, and WeChat\'s default is `json`); storage keeps serialized copies, as WeChat does. Both SDKs therefore pay for the same JSON work, in the SDK (ours) or in the host (peer).',
+    'The canned `wx` (bench/lib/common.js) answers `wx.request` on the next turn of the event loop (`setImmediate`) for both SDKs, from the same routes (bench/lib/route.js). Like WeChat, it hands the body as bytes for `responseType: \'arraybuffer\'`, as text when `dataType` is not `json`, and as a freshly parsed object otherwise (the peer passes no `dataType`, and WeChat\'s default is `json`); storage keeps serialized copies, as WeChat does. Both SDKs therefore pay for the same JSON work, in the SDK (ours) or in the host (peer).',
     'The peer in Node: its HTTP client `wx-axios` picks the Node `http` adapter whenever `Object.prototype.toString.call(process)` is `[object process]`, and `wx.request` otherwise. During `require` only, the bench sets `process[Symbol.toStringTag]` to another value, for both SDKs, so the peer takes its WeChat path; nothing else of `wx` is needed beyond `request`, `login`, `getStorageSync`, `setStorageSync` and `removeStorageSync`.',
     'Start-up: a fresh Node process per sample, SDKs alternating; the clock starts just before `require` and stops inside `wx.request` when `loginByCode(code)` hands over its first request (ours: reading, Brotli-decompressing, compiling and instantiating the wasm included). Node\'s own start is not included.',
-    'Per call: both SDKs in one process, each logged in; per method a warm-up of 1,500 calls each, then ' + PERCALL_ROUNDS + ' rounds alternating ours then peer, each round N awaited calls (N sized so that a round of the slower SDK lasts about ' + PERCALL_BATCH_MS + ' ms); the figure is the median round. `logout+loginByCode` counts pairs.',
-    'Memory: one process per SDK with `--expose-gc`; `heapUsed` after four `gc()` calls, after a warm-up of 2,000 calls and after ' + MEMORY_CALLS.toLocaleString('en-US') + ' more (loginByCode and getCurrentUser alternating); the wasm memory (`bindings.memory.buffer.byteLength`) is also sampled every 10,000 calls.',
+    'Per call in Node: both SDKs in one process, each logged in; per method a warm-up of 1,500 calls each, then ' + PERCALL_ROUNDS + ' rounds alternating ours then peer, each round N awaited calls (N sized so that a round of the slower SDK lasts about ' + PERCALL_BATCH_MS + ' ms); the figure is the median round, as µs per call (`logout+loginByCode`: per pair). The headline is the geometric mean of `loginByCode` and `getCurrentUser`, in Node and in JavaScriptCore alike.',
+    'In JavaScriptCore: the peer is bundled from the npm install that packNpm read (`bench/work/mp/peer/node_modules`) rather than taken from the packNpm output, whose packages find each other through WeChat\'s module table; the bundle holds every module the peer requires (Node built-ins stay unresolved `require` calls, reached only on Node code paths) and is smaller than what packNpm ships (which also carries packages nothing requires, jsencrypt for one), so if anything the peer\'s jsc start-up is on the light side. The harness gives both SDKs the same globals (`wx`, `WXWebAssembly`, timers, `console`), nothing else; the peer needs no more. Start-up is timed from just before the first `require` in a fresh jsc process to the first `wx.request`; the harness writes each module to a temporary file and `load`s it, for both. Our `.wasm.br` is decompressed by the parent before the clock starts (jsc has no Brotli; WeChat decodes it natively); compiling and instantiating it are timed. A process of the peer alone passes every harness check but "the package loaded its wasm", which the bench does not ask of it.',
+    'The breakdowns time an instrumented copy of ours (bench/work/instrumented/): in Node ' + BREAKDOWN_NODE.rounds + ' rounds of ' + BREAKDOWN_NODE.calls.toLocaleString('en-US') + ' calls per method after ' + BREAKDOWN_NODE.warmup.toLocaleString('en-US') + ' warm-up calls, in jsc without JIT ' + JSC_SIZES.breakdown.rounds + ' rounds of ' + JSC_SIZES.breakdown.calls + ' after ' + JSC_SIZES.breakdown.warmup + '; the median round is shown. Wrapping costs time, most in Node where a call is short: read the parts as shares of the instrumented call.',
+    'Memory: one process per SDK with `--expose-gc`; `heapUsed` after four `gc()` calls, after a warm-up of 2,000 calls and after ' + MEMORY_CALLS.toLocaleString('en-US') + ' more (loginByCode and getCurrentUser alternating); the wasm memory (`memory.buffer.byteLength` of the instance the glue made, seen through the instrumented copy) is also sampled every 10,000 calls.',
   ];
   if (r.weight && r.weight.peer && r.weight.peer.files) {
     const names = r.weight.peer.files.filter((f) => f.path.endsWith('/index.js')).map((f) => f.path.split('/')[0]);
     notes.push('packNpm output of the peer: ' + names.join(', ') + ' (' + report.fmtBytes(r.weight.peer.mapBytes) + ' of source maps besides). Of ours: ' + r.weight.ours.files.map((f) => f.path.split('/').pop() + ' ' + report.fmtBytes(f.bytes)).join(', ') + '.');
   }
   if (r.perCall && r.perCall.summary) {
-    const parts = Object.entries(r.perCall.summary).map(([op, v]) => op + ' ' + v.oursMicrosPerCall.toFixed(1) + ' µs vs ' + v.peerMicrosPerCall.toFixed(1) + ' µs');
-    notes.push('Per-call cost (one call, event-loop turn included): ' + parts.join('; ') + '.');
+    const parts = Object.entries(r.perCall.summary).map(([op, v]) => op + ' ' + Math.round(v.ours).toLocaleString('en-US') + ' vs ' + Math.round(v.peer).toLocaleString('en-US'));
+    notes.push('The same Node per-call figures as calls per second (ours vs peer): ' + parts.join('; ') + '.');
+  }
+  if (r.jsc && r.jsc.peerBundle && r.jsc.peerBundle.externalsLeft.length) {
+    notes.push('Node built-ins left as `require` calls in the peer bundle (never reached in jsc): ' + r.jsc.peerBundle.externalsLeft.join(', ') + '.');
   }
   return notes;
 }

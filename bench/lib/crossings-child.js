@@ -1,95 +1,76 @@
 'use strict';
-// Item 5: how many times one call of each public method of OUR SDK crosses from JS into wasm.
-// Two counts:
-// - Core calls: the wasm-bindgen `Core` methods (constructor, prepare, complete, failed, start,
-//   storageKeys, hostFailure, ...), wrapped on `bindings.Core` before any client exists; this is
-//   the design's unit ("one prepare and one complete per network round trip").
-// - raw export calls: every call of a wasm export, the glue's own helpers included
-//   (__wbindgen_malloc / realloc / free for strings, ...), counted by handing the glue a
-//   WebAssembly whose Instance wraps each exported function.
+// Item 5: how many times one call of each public method of OUR SDK crosses between JS and wasm,
+// on the instrumented copy of the package (lib/jsc.js `instrumentedCopy`: core.js hands its
+// glue factory to ./bench-hook.js), with lib/profiler.js counting, whatever the names:
+// - Core calls: the methods of the classes the glue exports (constructor, prepare, complete,
+//   ...), this design's unit ("one prepare and one complete per network round trip");
+// - raw export calls: every call of a wasm export, the glue's own helpers included (allocation
+//   and freeing of strings, the stack pointer, ...);
+// - import calls: the other way, every call wasm makes of a JS import of the glue (building or
+//   reading JS values).
 // Prints one JSON document.
 //
-//   node crossings-child.js <ours dir> <fixtures.json>
+//   node crossings-child.js <instrumented package dir> <fixtures.json>
 
 const path = require('path');
 const { createWx, requireAsInWeChat, readJson, APP_ID, HOST } = require('./common');
+const { createProfiler, glueHook } = require('./profiler');
 
-const [sdkDir, fixturesFile] = process.argv.slice(2, 4);
+const sdkDir = path.resolve(process.argv[2]);
+const fixturesFile = process.argv[3];
 const mock = createWx(readJson(fixturesFile));
 global.wx = mock.wx;
 mock.useStore('ours');
 
-const raw = { total: 0, byExport: {} };
-const RealWebAssembly = WebAssembly;
-const CountingWebAssembly = Object.create(RealWebAssembly);
-CountingWebAssembly.Instance = function Instance(module, imports) {
-  const instance = new RealWebAssembly.Instance(module, imports);
-  const exports = {};
-  for (const name of Object.keys(instance.exports)) {
-    const value = instance.exports[name];
-    if (typeof value !== 'function') {
-      exports[name] = value;
-      continue;
-    }
-    exports[name] = function () {
-      raw.total++;
-      raw.byExport[name] = (raw.byExport[name] || 0) + 1;
-      return value.apply(this, arguments);
-    };
-  }
-  return { exports };
-};
-global.WebAssembly = CountingWebAssembly;
+const prof = createProfiler(() => 0); // counts only
+const state = {};
+require(path.join(sdkDir, 'bench-hook.js')).factory = glueHook(prof, state, { timeImports: true, constructors: true });
 
-const core = { total: 0, byMethod: {} };
-function countCore(name) {
-  core.total++;
-  core.byMethod[name] = (core.byMethod[name] || 0) + 1;
+function counts() {
+  const byName = prof.snapshot().byName;
+  const out = { core: 0, coreBy: {}, raw: 0, rawBy: {}, imports: 0, importsBy: {} };
+  for (const [name, s] of Object.entries(byName).sort((a, b) => a[1].first - b[1].first)) {
+    if (s.kind === 'core') {
+      out.core += s.calls;
+      out.coreBy[name.replace(/^\w+\./, '')] = s.calls;
+    } else if (s.kind === 'wasm') {
+      out.raw += s.calls;
+      out.rawBy[name.replace(/^wasm /, '')] = s.calls;
+    } else if (s.kind === 'import') {
+      out.imports += s.calls;
+      out.importsBy[name.replace(/^import /, '')] = s.calls;
+    }
+  }
+  return out;
 }
 
 async function main() {
-  const bindings = await require(path.join(sdkDir, 'loader.js')).loadCore();
-  global.WebAssembly = RealWebAssembly;
-  const proto = bindings.Core.prototype;
-  for (const name of Object.getOwnPropertyNames(proto)) {
-    if (name === 'constructor' || name.startsWith('__')) continue;
-    const descriptor = Object.getOwnPropertyDescriptor(proto, name);
-    if (typeof descriptor.value !== 'function') continue;
-    const original = descriptor.value;
-    proto[name] = function () {
-      countCore(name);
-      return original.apply(this, arguments);
-    };
-  }
-  const OriginalCore = bindings.Core;
-  bindings.Core = new Proxy(OriginalCore, {
-    construct(target, args, newTarget) {
-      countCore('new Core');
-      return Reflect.construct(target, args, newTarget);
-    },
-  });
-
   const { AuthenticationClient } = requireAsInWeChat(sdkDir);
   const rows = [];
+  const totals = { rawBy: {}, importsBy: {} };
   async function measure(method, fn) {
-    const before = { core: core.total, coreBy: Object.assign({}, core.byMethod), raw: raw.total, requests: mock.counters.requests };
+    prof.reset();
+    const requests = mock.counters.requests;
     const value = await fn();
-    const by = {};
-    for (const [k, v] of Object.entries(core.byMethod)) if (v !== (before.coreBy[k] || 0)) by[k] = v - (before.coreBy[k] || 0);
+    const c = counts();
+    for (const k of ['rawBy', 'importsBy']) for (const [n, v] of Object.entries(c[k])) totals[k][n] = (totals[k][n] || 0) + v;
     rows.push({
       method,
-      coreCalls: core.total - before.core,
-      coreCallsByMethod: by,
-      rawExportCalls: raw.total - before.raw,
-      roundTrips: mock.counters.requests - before.requests,
+      coreCalls: c.core,
+      coreCallsByMethod: c.coreBy,
+      rawExportCalls: c.raw,
+      importCalls: c.imports,
+      roundTrips: mock.counters.requests - requests,
       resolved: value === undefined ? 'undefined' : value === null ? 'null' : typeof value,
     });
   }
   let client;
   await measure('new AuthenticationClient + ready()', () => {
     client = new AuthenticationClient({ appId: APP_ID, host: HOST });
-    return client.ready();
+    // ready() where the shim has it; otherwise the first call below pays the load.
+    return typeof client.ready === 'function' ? client.ready() : undefined;
   });
+  if (!state.factoryCalls) throw new Error('the glue factory was not reached through core.js (is core.js still `module.exports = createBindings`?)');
   await measure('loginByCode(code)', () => client.loginByCode('bench-crossing-code'));
   await measure('getCurrentUser()', () => client.getCurrentUser());
   await measure('checkLoginStatus()', () => client.checkLoginStatus());
@@ -97,7 +78,7 @@ async function main() {
   await measure('logout()', () => client.logout());
   await measure('getToken() logged out', () => client.getToken());
   await measure('getCurrentUser() logged out', () => client.getCurrentUser());
-  process.stdout.write(JSON.stringify({ rows, rawByExport: raw.byExport }) + '\n');
+  process.stdout.write(JSON.stringify({ rows, wrapped: state.wrapped, rawByExport: totals.rawBy, importsByName: totals.importsBy }) + '\n');
 }
 
 main().catch((error) => {
