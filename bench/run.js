@@ -35,10 +35,10 @@ const JSC_SIZES = {
   processes: 5,
   noJit: { warmup: 20, rounds: 2, batchMs: 200, minN: 20, maxN: 20000, timeoutMs: 120000 },
   jit: { warmup: 300, rounds: 2, batchMs: 150, minN: 100, maxN: 50000, timeoutMs: 120000 },
-  breakdown: { warmup: 20, calls: 60, rounds: 3, calibration: 4000, timeoutMs: 120000 },
+  breakdown: { warmup: 20, calls: 40, rounds: 5, calibration: 4000, timeoutMs: 120000 },
 };
 const JSC_TIMEOUT_MS = 300000;
-const BREAKDOWN_NODE = { calls: 1000, warmup: 1500, rounds: 3 };
+const BREAKDOWN_NODE = { calls: 600, warmup: 1500, rounds: 5 };
 
 const t0 = Date.now();
 function log(line) {
