@@ -149,16 +149,20 @@ AuthenticationClient.prototype._stored = function () {
 /**
  * One call of the operation table: prepare, then drive its steps to the outcome. Calls
  * the core marks as shareable (e.g. `loginByCode()` without a code) share one flight.
+ *
+ * Steps are arrays (fewer calls into wasm to build than objects): `[ok, value|error, store]`
+ * (the outcome: `ok` a boolean), `[id, need, key, share]` (`need` a string: get it first),
+ * or `[id, head, data, share]` (send `head` `{method, url, header, timeout}` with `data`).
  */
 AuthenticationClient.prototype._call = function (name, args) {
   var self = this;
   return this._ready.then(function (core) {
-    var step = core.prepare(name, args, self._stored(), Date.now());
-    var share = step.share;
+    var step = core.prepare(name, args.length, args[0], args[1], args[2], args[3], args[4], self._stored(), Date.now());
+    var share = typeof step[0] === 'boolean' ? undefined : step[3];
     if (share === undefined) return drive(self, core, step);
     var existing = self._flights[share];
     if (existing) {
-      core.cancel(step.id);
+      core.cancel(step[0]);
       return existing;
     }
     var flight = drive(self, core, step);
@@ -174,43 +178,39 @@ AuthenticationClient.prototype._call = function (name, args) {
 /** Runs steps until the outcome: a request to send, something to get, or the end. */
 function drive(client, core, step) {
   return new Promise(function (resolve) {
-    if (step.request) {
-      resolve(
-        wxApi.request(step.request).then(
-          function (res) {
-            return drive(client, core, core.complete(step.id, res.status, res.data, res.header, client._stored(), Date.now()));
-          },
-          function (failure) {
-            return drive(client, core, core.failed(step.id, failure.kind, failure.detail, client._stored()));
-          }
-        )
-      );
-    } else if (step.need) {
-      resolve(
-        provide(step).then(
-          function (value) {
-            return drive(client, core, core.supply(step.id, value, Date.now()));
-          },
-          function (failure) {
-            return drive(client, core, core.failed(step.id, failure.kind, failure.detail, client._stored()));
-          }
-        )
-      );
-    } else {
+    if (typeof step[0] === 'boolean') {
       resolve(settle(core, step));
+      return;
     }
+    var id = step[0];
+    var failed = function (failure) {
+      return drive(client, core, core.failed(id, failure.kind, failure.detail, client._stored()));
+    };
+    if (typeof step[1] === 'string') {
+      resolve(
+        provide(step[1], step[2]).then(function (value) {
+          return drive(client, core, core.supply(id, value, Date.now()));
+        }, failed)
+      );
+      return;
+    }
+    resolve(
+      wxApi.request(step[1], step[2]).then(function (res) {
+        return drive(client, core, core.complete(id, res.status, res.data, res.header, client._stored(), Date.now()));
+      }, failed)
+    );
   });
 }
 
 /** Gets what a step needs from WeChat: a fresh `wx.login` code, or a stored value. */
-function provide(step) {
-  if (step.need === 'wxLogin') {
+function provide(need, key) {
+  if (need === 'wxLogin') {
     return wxApi.login().then(null, function (errMsg) {
       throw { kind: 'wxLogin', detail: String(errMsg) };
     });
   }
   return new Promise(function (resolve, reject) {
-    var read = wxApi.readStorage(step.key);
+    var read = wxApi.readStorage(key);
     if (read.failed) reject({ kind: 'storage', detail: read.detail });
     else resolve(read.value);
   });
@@ -218,19 +218,20 @@ function provide(step) {
 
 /** Makes the outcome's storage writes, then returns its value or throws its error. */
 function settle(core, outcome) {
-  if (outcome.store) {
+  if (outcome[2]) {
     try {
-      wxApi.writeStorage(outcome.store);
+      wxApi.writeStorage(outcome[2]);
     } catch (errMsg) {
-      throw toError({ error: core.hostError('storage', String(errMsg)) });
+      throw GenAuthError(core.hostError('storage', String(errMsg)));
     }
   }
-  if (!outcome.ok) throw toError(outcome);
-  return outcome.value;
+  if (!outcome[0]) throw toError(outcome);
+  return outcome[1];
 }
 
+/** The error of an outcome `[false, error]` (what the core throws, too). */
 function toError(outcome) {
-  if (outcome && outcome.error) return GenAuthError(outcome.error);
+  if (Array.isArray(outcome) && outcome[0] === false) return GenAuthError(outcome[1]);
   if (outcome instanceof Error) return outcome;
   return GenAuthError({ code: 'INTERNAL', message: String(outcome).slice(0, 200) });
 }

@@ -12,15 +12,17 @@ function api() {
 }
 
 /**
- * Sends a request the core built (`{method, url, header, data?, timeout}`), asking WeChat to
- * parse the answer (`dataType: 'json'`: the runtime's native JSON parser, once).
+ * Sends a request the core built (`head`: `{method, url, header, timeout}`; `data`: the body,
+ * if any), asking WeChat to parse the answer (`dataType: 'json'`: the runtime's native JSON
+ * parser, once).
  * Resolves `{status, data, header}` for any HTTP status (`data` is the parsed body, or its
  * text when it is not JSON); rejects `{kind: 'timeout'|'network', detail}` when no answer
  * arrives.
- * @param {{method: string, url: string, header: Object, data?: Object, timeout: number}} request
+ * @param {{method: string, url: string, header: Object, timeout: number}} request
+ * @param {Object} [data]
  * @returns {Promise<{status: number, data: *, header: Object}>}
  */
-function request(request) {
+function request(request, data) {
   return new Promise(function (resolve, reject) {
     var settled = false;
     var timer = null;
@@ -34,7 +36,8 @@ function request(request) {
     var options = {
       url: request.url,
       method: request.method,
-      header: request.header,
+      // A copy: WeChat may add its defaults to the object it is given.
+      header: Object.assign({}, request.header),
       timeout: request.timeout,
       dataType: 'json',
       responseType: 'text',
@@ -46,7 +49,7 @@ function request(request) {
         finish(reject, { kind: isTimeout(err, detail) ? 'timeout' : 'network', detail: detail });
       }
     };
-    if (request.data !== undefined) options.data = request.data;
+    if (data !== undefined) options.data = data;
     try {
       task = api().request(options);
     } catch (e) {
@@ -112,21 +115,22 @@ function readStorage(key) {
 }
 
 /**
- * Makes the core's storage writes (`value` undefined removes the key). A `cache` write that
- * fails removes its key instead (a stale copy would be worse than none); any other failure
- * throws its errMsg text.
- * @param {Array<{key: string, value?: *, cache?: boolean}>} writes
+ * Makes the core's storage writes, each `[key, value, cache]` (`value` undefined removes the
+ * key). A `cache` write that fails removes its key instead (a stale copy would be worse than
+ * none); any other failure throws its errMsg text.
+ * @param {Array<Array>} writes
  */
 function writeStorage(writes) {
   for (var i = 0; i < writes.length; i++) {
-    var write = writes[i];
+    var key = writes[i][0];
+    var value = writes[i][1];
     try {
-      if (write.value === undefined) api().removeStorageSync(write.key);
-      else api().setStorageSync(write.key, write.value);
+      if (value === undefined) api().removeStorageSync(key);
+      else api().setStorageSync(key, value);
     } catch (e) {
-      if (!write.cache) throw String((e && (e.errMsg || e.message)) || e);
+      if (!writes[i][2]) throw String((e && (e.errMsg || e.message)) || e);
       try {
-        api().removeStorageSync(write.key);
+        api().removeStorageSync(key);
       } catch (ignored) {
         // Nothing more can be done for a cache entry.
       }

@@ -17,7 +17,7 @@ export interface AuthenticationClientOptions {
   timeout?: number;
   /** Language of error messages (also sent to GenAuth). Default `zh-CN`. */
   lang?: 'zh-CN' | 'en-US';
-  /** A token to start with; it replaces any stored session. */
+  /** A token to start with, used only when no session is stored yet. */
   token?: string;
   /**
    * Where the `.wasm.br` lives in the code package. Default
@@ -65,7 +65,6 @@ export interface User {
   nickname?: string | null;
   registerSource?: string[] | null;
   photo?: string | null;
-  password?: string | null;
   oauth?: string | null;
   /** The session token (a JWT). */
   token?: string | null;
@@ -151,7 +150,18 @@ export type ErrorCode =
   /** The server's answer is not GenAuth's protocol (e.g. invalid JSON). */
   | 'INVALID_RESPONSE'
   /** The wasm core could not load (missing file, wrong `wasmPath`, base library < 2.14.0). */
-  | 'WASM_LOAD_FAILED';
+  | 'WASM_LOAD_FAILED'
+  /** A fault inside the SDK (a bug, or the host breaking the call sequence). */
+  | 'INTERNAL';
+
+/** Options of {@link AuthenticationClient.getCurrentUser}. */
+export interface GetCurrentUserOptions {
+  /**
+   * `true`: resolve the copy stored at the last login or refresh, without a request (for app
+   * start, offline); `null` when there is none for the session's user.
+   */
+  cached?: boolean;
+}
 
 /** The error every failed call rejects with. */
 export interface GenAuthError extends Error {
@@ -160,11 +170,13 @@ export interface GenAuthError extends Error {
   code: ErrorCode;
   /** GenAuth's (or WeChat's) own code, when the server sent one (e.g. 2004, 40163). */
   serverCode?: number;
+  /** What the server sent with its error (its `data`), when it sent any. */
+  data?: unknown;
 }
 
 /** The constructor of {@link GenAuthError}: `error instanceof GenAuthError` works. */
 export interface GenAuthErrorConstructor {
-  new (detail: { code: ErrorCode; message: string; serverCode?: number }): GenAuthError;
+  new (detail: { code: ErrorCode; message: string; serverCode?: number; data?: unknown }): GenAuthError;
   readonly prototype: GenAuthError;
 }
 
@@ -173,6 +185,9 @@ export const GenAuthError: GenAuthErrorConstructor;
 
 /** The package version. */
 export const VERSION: string;
+
+/** The method names of {@link AuthenticationClient}, in the order of the core's table. */
+export const METHODS: readonly string[];
 
 /**
  * A GenAuth client for one application. Create one (e.g. in `app.js`) and share it; every
@@ -201,14 +216,16 @@ export class AuthenticationClient {
   loginByCode(code?: string | { code: string } | null, options?: LoginByCodeOptions): Promise<User>;
 
   /**
-   * Fetches the logged-in user from GenAuth and refreshes the stored copy.
-   * Resolves `null` when nobody is logged in (without a request).
+   * Fetches the logged-in user from GenAuth and refreshes the stored copy (and the session
+   * token, when GenAuth hands out a fresh one). Resolves `null` when nobody is logged in
+   * (without a request). With `{cached: true}`, the stored copy, without a request.
    */
-  getCurrentUser(): Promise<User | null>;
+  getCurrentUser(options?: GetCurrentUserOptions): Promise<User | null>;
 
   /**
    * Asks GenAuth whether a token is valid: `token`, else the session's. Without either,
-   * resolves a "not logged in" status (code 2020) without a request.
+   * resolves a "not logged in" status (code 2020) without a request. A `false` verdict on
+   * the session's own token ends the session.
    */
   checkLoginStatus(token?: string): Promise<LoginStatus>;
 
@@ -218,6 +235,9 @@ export class AuthenticationClient {
    */
   logout(): Promise<void>;
 
-  /** The stored session token, or `null` when nobody is logged in. */
+  /**
+   * The stored session token, or `null` when nobody is logged in or the token's `exp` has
+   * passed by the server's clock as last seen (its `Date` header), not the phone's.
+   */
   getToken(): Promise<string | null>;
 }

@@ -6,6 +6,8 @@
 //! is copied into wasm only where the core needs its characters. A failure names the
 //! parameter and what was expected, never the value.
 
+use std::borrow::Borrow;
+
 use crate::error::{Error, ErrorCode, Expected, Problem};
 use crate::host::{self, Kind, Passed, Pattern, Raw};
 use crate::options::Lang;
@@ -60,6 +62,8 @@ pub enum TextForm {
     Base64,
     /// The JSON text of an object (WeChat's `rawData`).
     JsonObject,
+    /// Visible ASCII (`wx.login` codes).
+    VisibleAscii,
 }
 
 impl TextRule {
@@ -145,13 +149,17 @@ pub fn is_forbidden_char(c: char) -> bool {
 }
 
 /// Reads the positional arguments `values` against `params`.
-pub fn read_args(params: &[Param], values: &[Raw], lang: Lang) -> Result<Vec<Arg>, Error> {
+pub fn read_args<R: Borrow<Raw>>(
+    params: &[Param],
+    values: &[R],
+    lang: Lang,
+) -> Result<Vec<Arg>, Error> {
     if values.len() > params.len() {
         // Extra arguments that carry something are a mistake (a typo in a signature);
         // trailing `undefined`s are what `fn(a, undefined)` passes and are fine.
         if let Some(extra) = values[params.len()..]
             .iter()
-            .position(|v| host::kind(v) != Kind::Absent)
+            .position(|v| host::kind(v.borrow()) != Kind::Absent)
         {
             let position = params.len() + extra + 1;
             return Err(Error::with_detail(
@@ -166,12 +174,8 @@ pub fn read_args(params: &[Param], values: &[Raw], lang: Lang) -> Result<Vec<Arg
         .iter()
         .enumerate()
         .map(|(at, param)| {
-            read_one(
-                param,
-                values.get(at).unwrap_or(&undefined),
-                param.name,
-                lang,
-            )
+            let value = values.get(at).map_or(&undefined, |v| v.borrow());
+            read_one(param, value, param.name, lang)
         })
         .collect()
 }
@@ -201,20 +205,24 @@ fn read_one(param: &Param, value: &Raw, name: &str, lang: Lang) -> Result<Arg, E
         };
     }
     match &param.kind {
-        ParamKind::Text(rule) => read_text(value, *rule).map(Arg::Text).or_else(fail),
+        ParamKind::Text(rule) => read_text_kind(value, kind, *rule)
+            .map(Arg::Text)
+            .or_else(fail),
         ParamKind::WxCode => {
             // The whole `wx.login` result is accepted as well as its `code`.
+            let inner;
             let code = if kind == Kind::Object {
-                host::get(value, "code")
+                inner = host::get(value, "code");
+                &inner
             } else {
-                value.clone()
+                value
             };
             let rule = TextRule {
                 max_len: 256,
-                form: TextForm::Printable,
+                form: TextForm::VisibleAscii,
             };
-            match read_text(&code, rule) {
-                Ok(code) if host::matches(&code.0, Pattern::VisibleAscii) => Ok(Arg::Text(code)),
+            match read_text(code, rule) {
+                Ok(code) => Ok(Arg::Text(code)),
                 _ => fail(Problem::Expected(Expected::WxCode)),
             }
         }
@@ -228,13 +236,10 @@ fn read_one(param: &Param, value: &Raw, name: &str, lang: Lang) -> Result<Arg, E
             }
             for key in host::keys(value) {
                 if !keys.iter().any(|k| k.name == key) {
-                    // The key is the caller's own name, but it is not a value: naming it is
-                    // what makes the message useful. Control characters are still removed.
-                    let shown = crate::error::sanitize(&key, 64);
                     return Err(Error::problem(
                         ErrorCode::InvalidArgument,
                         lang,
-                        &format!("{name}.{shown}"),
+                        &format!("{name}.{}", key_name(&key)),
                         Problem::Unknown,
                     ));
                 }
@@ -250,10 +255,78 @@ fn read_one(param: &Param, value: &Raw, name: &str, lang: Lang) -> Result<Arg, E
     }
 }
 
-/// Checks a string against its rule, on the host's value.
+/// The character class of [`is_forbidden_char`], as JavaScript writes it.
+const FORBIDDEN_CLASS: &str = "\\u0000-\\u001f\\u007f-\\u009f\\u00ad\\u061c\\u180e\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u206f\\ufeff\\ufff9-\\ufffb";
+
+/// One regular expression that accepts exactly what [`check_text_in_detail`] accepts (for the
+/// forms it can say), so a valid argument costs one call into JavaScript in wasm.
+pub fn fast_source(rule: TextRule) -> Option<String> {
+    let max = rule.max_len;
+    let length = format!("(?=[\\s\\S]{{1,{max}}}$)");
+    match rule.form {
+        TextForm::Printable => Some(format!("^[^{FORBIDDEN_CLASS}]{{1,{max}}}$")),
+        TextForm::Token => Some(format!("^{length}[A-Za-z0-9._~+/-]+=*$")),
+        TextForm::Base64 => Some(format!("^{length}[A-Za-z0-9+/]+={{0,2}}$")),
+        TextForm::VisibleAscii => Some(format!("^[\\x21-\\x7e]{{1,{max}}}$")),
+        TextForm::JsonObject => None,
+    }
+}
+
+/// How a message names a key the caller wrote: itself when it has the shape of a name
+/// (what makes "options.phne: unknown" useful), else a placeholder, since a key of another
+/// shape may carry a value.
+pub fn key_name(key: &str) -> &str {
+    let mut chars = key.chars();
+    let named = key.len() <= 40
+        && chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
+    if named {
+        key
+    } else {
+        "[key]"
+    }
+}
+
+/// Checks a string against its rule, on the host's value: the fast path when there is
+/// one, the detailed checks (which name what is wrong) otherwise or when it says no.
+pub fn check_text(value: &Raw, rule: TextRule) -> Result<(), Problem> {
+    check_text_kind(value, None, rule)
+}
+
+/// [`check_text`], told the value's kind when the caller already knows it.
+fn check_text_kind(value: &Raw, kind: Option<Kind>, rule: TextRule) -> Result<(), Problem> {
+    if fast_source(rule).is_some() {
+        let id = 0x1_0000
+            + ((rule.form as u32) << 20)
+            + u32::try_from(rule.max_len)
+                .unwrap_or(0xf_ffff)
+                .min(0xf_ffff);
+        let source = || fast_source(rule).unwrap_or_default();
+        let fast = match kind {
+            Some(Kind::String) => host::fast_test_string(value, id, &source),
+            _ => host::fast_test(value, id, &source),
+        };
+        if fast == Some(true) {
+            return Ok(());
+        }
+    }
+    check_text_in_detail(value, rule)
+}
+
 fn read_text(value: &Raw, rule: TextRule) -> Result<Passed, Problem> {
+    check_text_kind(value, None, rule).map(|()| Passed(value.clone()))
+}
+
+fn read_text_kind(value: &Raw, kind: Kind, rule: TextRule) -> Result<Passed, Problem> {
+    check_text_kind(value, Some(kind), rule).map(|()| Passed(value.clone()))
+}
+
+/// The detailed checks of a string argument, each naming what is wrong.
+pub fn check_text_in_detail(value: &Raw, rule: TextRule) -> Result<(), Problem> {
     let expected = match rule.form {
-        TextForm::Printable => Expected::Text,
+        TextForm::Printable | TextForm::VisibleAscii => Expected::Text,
         TextForm::Token => Expected::Token,
         TextForm::Base64 => Expected::Base64,
         TextForm::JsonObject => Expected::JsonObject,
@@ -275,10 +348,11 @@ fn read_text(value: &Raw, rule: TextRule) -> Result<Passed, Problem> {
         TextForm::Printable => true,
         TextForm::Token => host::matches(value, Pattern::Token),
         TextForm::Base64 => host::matches(value, Pattern::Base64),
+        TextForm::VisibleAscii => host::matches(value, Pattern::VisibleAscii),
         TextForm::JsonObject => host::is_json_object_text(value),
     };
     if fits {
-        Ok(Passed(value.clone()))
+        Ok(())
     } else {
         Err(Problem::Expected(expected))
     }

@@ -262,7 +262,13 @@ impl Client {
 
     /// Begins the operation named `name` with the caller's arguments, given what storage
     /// holds under the token key now.
-    pub fn prepare(&self, name: &str, values: &[Raw], stored: &Raw, now: f64) -> Step {
+    pub fn prepare<R: std::borrow::Borrow<Raw>>(
+        &self,
+        name: &str,
+        values: &[R],
+        stored: &Raw,
+        now: f64,
+    ) -> Step {
         let lang = self.options.lang;
         let Some(op) = ops::find(name) else {
             return Step::Done(Outcome::error(self.internal("unknown operation")));
@@ -305,7 +311,9 @@ impl Client {
             Some(Err(error)) => return Step::Done(Outcome::error(error)),
             None => None,
         };
-        let bare = values.iter().all(|v| host::kind(v) == Kind::Absent);
+        let bare = values
+            .iter()
+            .all(|v| host::kind(v.borrow()) == Kind::Absent);
         let share = (op.hooks.shared_when_bare && bare).then_some(op.name);
         let pending = Pending {
             id: self.ledger.next_id(),
@@ -377,8 +385,10 @@ impl Client {
         if pending.waiting.is_some() {
             return Step::Done(Outcome::error(self.internal("no request was sent")));
         }
-        if let Some(server_ms) = protocol::server_date_ms(reply.header) {
-            self.ledger.saw_server_clock(server_ms, now);
+        if self.ledger.wants_server_clock(now) {
+            if let Some(server_ms) = protocol::server_date_ms(reply.header) {
+                self.ledger.saw_server_clock(server_ms, now);
+            }
         }
         let lang = self.options.lang;
         let answer = Answer {
@@ -441,6 +451,12 @@ impl Client {
     fn request(&self, pending: &Pending, now: f64) -> Result<Request, Error> {
         let timeout = self.options.timeout_ms;
         let sent = pending.sent.as_ref();
+        // Heads are kept by the host per operation (and token): ids past the headers' own.
+        let memo = ops::OPERATIONS
+            .iter()
+            .position(|op| std::ptr::eq(*op, pending.op))
+            .and_then(|at| u32::try_from(at).ok())
+            .map(|at| (16 + at, sent.cloned()));
         match &pending.op.call {
             Call::Rest {
                 method,
@@ -449,8 +465,8 @@ impl Client {
                 query,
                 body,
             } => {
-                let url = match query {
-                    None => Out::Shared(self.url(*base, path)),
+                let (url, memo) = match query {
+                    None => (Out::Shared(self.url(*base, path)), memo),
                     Some(query) => {
                         let ctx = Ctx {
                             client: self,
@@ -458,7 +474,9 @@ impl Client {
                             now,
                         };
                         let base = self.base(*base);
-                        Out::Text(format!("{base}{path}?{}", query(&ctx, &pending.args)))
+                        let query = query(&ctx, &pending.args);
+                        // A query may differ per call: this head is not kept.
+                        (Out::Text(format!("{base}{path}?{query}")), None)
                     }
                 };
                 let transport = if body.is_some() {
@@ -466,28 +484,30 @@ impl Client {
                 } else {
                     Transport::RestNoBody
                 };
-                Ok(Request {
-                    method: *method,
+                Ok(Request::new(
+                    *method,
                     url,
-                    header: protocol::headers(&self.options, transport, sent),
-                    data: body.map(|body| body(&pending.args)),
+                    protocol::headers(&self.options, transport, sent),
                     timeout,
-                })
+                    body.map(|body| body(&pending.args)),
+                    memo,
+                ))
             }
             Call::Graphql {
                 document,
                 variables,
                 ..
-            } => Ok(Request {
-                method: Method::Post,
-                url: Out::Shared(self.graphql_url.clone()),
-                header: protocol::headers(&self.options, Transport::Graphql, sent),
-                data: Some(Out::Obj(vec![
+            } => Ok(Request::new(
+                Method::Post,
+                Out::Shared(self.graphql_url.clone()),
+                protocol::headers(&self.options, Transport::Graphql, sent),
+                timeout,
+                Some(Out::Obj(vec![
                     ("query", Out::Str(document)),
                     ("variables", variables(&pending.args)),
                 ])),
-                timeout,
-            }),
+                memo,
+            )),
             Call::Local(_) => Err(self.internal("answered locally")),
         }
     }
@@ -563,7 +583,7 @@ impl Client {
         match pending.op.effect {
             Effect::None => Outcome::value(picked(pending.op.result, data)),
             Effect::Login => {
-                let Some(user) = data.filter(|d| host::kind(&d.0) == Kind::Object) else {
+                let Some(user) = data.filter(|d| host::is_plain_object(&d.0)) else {
                     return invalid("the login answer has no user");
                 };
                 let token = host::get(&user.0, "token");
@@ -584,7 +604,7 @@ impl Client {
             }
             Effect::User => match data {
                 None => Outcome::value(Out::Null),
-                Some(user) if host::kind(&user.0) == Kind::Object => {
+                Some(user) if host::is_plain_object(&user.0) => {
                     let user = Passed(host::without_key(&user.0, "password"));
                     // As `authing-wxapp-sdk`'s `setCurrentUser`: the user's token (GenAuth
                     // may hand out a fresh one) becomes the session's, with the user copy.
@@ -616,7 +636,7 @@ impl Client {
                 }
             }
             Effect::Verdict => {
-                let Some(verdict) = data.filter(|d| host::kind(&d.0) == Kind::Object) else {
+                let Some(verdict) = data.filter(|d| host::is_plain_object(&d.0)) else {
                     return invalid("the verdict is not an object");
                 };
                 // A verdict on the session's own token (no token argument) that says it is

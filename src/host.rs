@@ -114,7 +114,15 @@ pub fn read<T: DeserializeOwned>(value: &Raw) -> Option<T> {
 
 /// Whether `value` is a string holding a token (b64token syntax, at most `max` units).
 pub fn is_token(value: &Raw, max: usize) -> bool {
-    kind(value) == Kind::String && text_len(value) <= max && matches(value, Pattern::Token)
+    let source = || format!("^(?=[\\s\\S]{{1,{max}}}$)[A-Za-z0-9._~+/-]+=*$");
+    // Ids 1..=0xffff: tokens by length limit (rules of crate::args use higher ids).
+    let id = u32::try_from(max).unwrap_or(u32::MAX).min(0xffff);
+    match fast_test(value, id, &source) {
+        Some(fits) => fits,
+        None => {
+            kind(value) == Kind::String && text_len(value) <= max && matches(value, Pattern::Token)
+        }
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -156,6 +164,21 @@ mod native {
         value.as_str().map(str::to_owned)
     }
 
+    /// Whether `value` is `undefined` or `null`.
+    pub fn is_absent(value: &Raw) -> bool {
+        value.is_null()
+    }
+
+    /// Whether `value` is an object and not an array.
+    pub fn is_plain_object(value: &Raw) -> bool {
+        value.is_object()
+    }
+
+    /// The number `value` holds (`None` for other kinds).
+    pub fn number(value: &Raw) -> Option<f64> {
+        value.as_f64()
+    }
+
     /// The length of a string in UTF-16 units, as JavaScript counts (0 for other kinds).
     pub fn text_len(value: &Raw) -> usize {
         value.as_str().map_or(0, |s| s.encode_utf16().count())
@@ -167,12 +190,12 @@ mod native {
     }
 
     /// Property `key` of an object (`undefined` when absent or not an object).
-    pub fn get(value: &Raw, key: &str) -> Raw {
+    pub fn get(value: &Raw, key: &'static str) -> Raw {
         value.get(key).cloned().unwrap_or(Raw::Null)
     }
 
     /// Whether an object has property `key` (even if its value is `null`).
-    pub fn has(value: &Raw, key: &str) -> bool {
+    pub fn has(value: &Raw, key: &'static str) -> bool {
         value.get(key).is_some()
     }
 
@@ -212,8 +235,18 @@ mod native {
             .is_some_and(|v| v.is_object())
     }
 
+    /// No fast path natively: the detailed checks always decide.
+    pub fn fast_test(_: &Raw, _: u32, _: &dyn Fn() -> String) -> Option<bool> {
+        None
+    }
+
+    /// No fast path natively: the detailed checks always decide.
+    pub fn fast_test_string(_: &Raw, _: u32, _: &dyn Fn() -> String) -> Option<bool> {
+        None
+    }
+
     /// Removes property `key` from an object (natively on a copy, which is returned).
-    pub fn without_key(value: &Raw, key: &str) -> Raw {
+    pub fn without_key(value: &Raw, key: &'static str) -> Raw {
         let mut value = value.clone();
         if let Some(map) = value.as_object_mut() {
             map.remove(key);
@@ -262,6 +295,52 @@ mod wasm {
     thread_local! {
         /// The compiled patterns, made on first use.
         static PATTERNS: RefCell<Vec<(Pattern, JsPattern)>> = const { RefCell::new(Vec::new()) };
+        /// Property names as JavaScript strings, made once each (by the address of the
+        /// static Rust string).
+        static KEYS: RefCell<Vec<(usize, JsValue)>> = const { RefCell::new(Vec::new()) };
+    }
+
+    thread_local! {
+        /// The fast-path regular expressions of [`fast_test`], by id.
+        static FAST: RefCell<Vec<(u32, JsPattern)>> = const { RefCell::new(Vec::new()) };
+    }
+
+    /// Runs `f` with the JavaScript string of a static property name, made once and lent
+    /// (a clone or a drop of a `JsValue` is a call into JavaScript too).
+    fn with_key<R>(name: &'static str, f: impl FnOnce(&JsValue) -> R) -> R {
+        KEYS.with(|cell| {
+            let at = name.as_ptr() as usize;
+            if let Some((_, value)) = cell.borrow().iter().find(|(p, _)| *p == at) {
+                return f(value);
+            }
+            let value = JsValue::from_str(name);
+            let result = f(&value);
+            cell.borrow_mut().push((at, value));
+            result
+        })
+    }
+
+    /// Tests a string against the regular expression `source()` (made once per `id`): one
+    /// call into JavaScript for what the detailed checks do in several. `Some(false)` for
+    /// anything but a string.
+    pub fn fast_test(value: &Raw, id: u32, source: &dyn Fn() -> String) -> Option<bool> {
+        if !value.is_string() {
+            return Some(false);
+        }
+        fast_test_string(value, id, source)
+    }
+
+    /// [`fast_test`] on a value known to be a string.
+    pub fn fast_test_string(value: &Raw, id: u32, source: &dyn Fn() -> String) -> Option<bool> {
+        FAST.with(|cell| {
+            if let Some((_, pattern)) = cell.borrow().iter().find(|(known, _)| *known == id) {
+                return Some(pattern.test(value));
+            }
+            let pattern = JsPattern::new(&source());
+            let result = pattern.test(value);
+            cell.borrow_mut().push((id, pattern));
+            Some(result)
+        })
     }
 
     pub(super) fn deserialize_raw<'de, D: Deserializer<'de>>(d: D) -> Result<Raw, D::Error> {
@@ -277,31 +356,48 @@ mod wasm {
         JsValue::UNDEFINED
     }
 
-    /// The kind of `value`.
+    /// The kind of `value`, in as few calls into JavaScript as the common kinds allow
+    /// (strings and absent values first, then objects).
     pub fn kind(value: &Raw) -> Kind {
         if value.is_string() {
             Kind::String
-        } else if value.is_undefined() || value.is_null() {
+        } else if value.loose_eq(&JsValue::NULL) {
             Kind::Absent
+        } else if value.is_object() {
+            if js_sys::Array::is_array(value) {
+                Kind::Array
+            } else {
+                Kind::Object
+            }
         } else if let Some(n) = value.as_f64() {
             Kind::Number(n)
         } else if let Some(b) = value.as_bool() {
             Kind::Bool(b)
-        } else if value.is_function() || value.is_symbol() || value.is_bigint() {
-            Kind::Other
-        } else if js_sys::Array::is_array(value) {
-            Kind::Array
-        } else if value.is_object() {
-            Kind::Object
         } else {
+            // Functions, symbols, bigints.
             Kind::Other
         }
+    }
+
+    /// Whether `value` is `undefined` or `null` (one call).
+    pub fn is_absent(value: &Raw) -> bool {
+        value.loose_eq(&JsValue::NULL)
+    }
+
+    /// Whether `value` is an object and not an array (two calls).
+    pub fn is_plain_object(value: &Raw) -> bool {
+        value.is_object() && !js_sys::Array::is_array(value)
     }
 
     /// A copy of the string `value` holds (`None` for other kinds). This is the one place
     /// characters cross into wasm.
     pub fn text(value: &Raw) -> Option<String> {
         value.as_string()
+    }
+
+    /// The number `value` holds (`None` for other kinds).
+    pub fn number(value: &Raw) -> Option<f64> {
+        value.as_f64()
     }
 
     /// The length of a string in UTF-16 units (0 for other kinds).
@@ -334,16 +430,15 @@ mod wasm {
     }
 
     /// Property `key` of an object (`undefined` when absent or not an object).
-    pub fn get(value: &Raw, key: &str) -> Raw {
-        if !value.is_object() {
-            return JsValue::UNDEFINED;
-        }
-        Reflect::get(value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    pub fn get(value: &Raw, name: &'static str) -> Raw {
+        // `Reflect.get` throws on a primitive, which reads as `undefined`: no type test first
+        // (objects are the common case, and each test is a call into JavaScript).
+        with_key(name, |key| Reflect::get(value, key)).unwrap_or(JsValue::UNDEFINED)
     }
 
     /// Whether an object has property `key` (even if its value is `null`).
-    pub fn has(value: &Raw, key: &str) -> bool {
-        value.is_object() && Reflect::has(value, &JsValue::from_str(key)).unwrap_or(false)
+    pub fn has(value: &Raw, name: &'static str) -> bool {
+        with_key(name, |key| Reflect::has(value, key)).unwrap_or(false)
     }
 
     /// Item `index` of an array (`undefined` when absent or not an array).

@@ -95,7 +95,7 @@ impl ClientOptions {
         }
         for key in host::keys(raw) {
             if !OPTION_NAMES.contains(&key.as_str()) {
-                return fail(&crate::error::sanitize(&key, 64), Problem::Unknown);
+                return fail(crate::args::key_name(&key), Problem::Unknown);
             }
         }
         if host::kind(&lang_value) != Kind::Absent
@@ -140,7 +140,7 @@ impl ClientOptions {
 }
 
 /// An id option (`appId`, `userPoolId`): it goes into a header, so visible ASCII, short.
-fn read_id(raw: &Raw, name: &str, lang: Lang) -> Result<Option<Rc<str>>, Error> {
+fn read_id(raw: &Raw, name: &'static str, lang: Lang) -> Result<Option<Rc<str>>, Error> {
     let value = host::get(raw, name);
     if host::kind(&value) == Kind::Absent {
         return Ok(None);
@@ -166,7 +166,7 @@ fn read_id(raw: &Raw, name: &str, lang: Lang) -> Result<Option<Rc<str>>, Error> 
 }
 
 /// A base URL option (`host`, `appHost`), normalised.
-fn read_url(raw: &Raw, name: &str, lang: Lang) -> Result<Option<Rc<str>>, Error> {
+fn read_url(raw: &Raw, name: &'static str, lang: Lang) -> Result<Option<Rc<str>>, Error> {
     let value = host::get(raw, name);
     if host::kind(&value) == Kind::Absent {
         return Ok(None);

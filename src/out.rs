@@ -32,6 +32,10 @@ pub enum Out {
     Bearer(Passed),
     /// An object with these keys, in order (`Undefined` values are left out).
     Obj(Vec<(&'static str, Out)>),
+    /// A value the host may build once and reuse while `.0` (what it is, per client) and `.2`
+    /// (a host value it depends on, compared with `===`) stay the same: the request headers,
+    /// which change only with the token. Hosts must not change it (the shim copies it).
+    Memo(u32, Box<Out>, Option<Passed>),
 }
 
 impl std::fmt::Debug for Out {
@@ -51,6 +55,7 @@ impl std::fmt::Debug for Out {
                 .debug_map()
                 .entries(entries.iter().map(|(k, v)| (k, v)))
                 .finish(),
+            Out::Memo(_, inner, _) => inner.fmt(f),
         }
     }
 }
@@ -81,6 +86,7 @@ impl Out {
                     .map(|(k, v)| ((*k).to_owned(), v.to_json()))
                     .collect(),
             ),
+            Out::Memo(_, inner, _) => inner.to_json(),
         }
     }
 }
@@ -104,40 +110,72 @@ impl Method {
     }
 }
 
-/// A request for `wx.request`: `{method, url, header, data?, timeout}`.
+/// A request for `wx.request`: `head` is `{method, url, header, timeout}` (the same for every
+/// call of an operation with the same token, so the host may keep it: an [`Out::Memo`]),
+/// `data` the body (an object `wx.request` sends as JSON).
 #[derive(Clone, Debug)]
 pub struct Request {
-    /// The method.
-    pub method: Method,
-    /// The absolute URL.
-    pub url: Out,
-    /// The headers, an [`Out::Obj`].
-    pub header: Out,
-    /// The body: an object `wx.request` sends as JSON.
+    /// `{method, url, header, timeout}`.
+    pub head: Out,
+    /// The body, if any.
     pub data: Option<Out>,
-    /// How long to wait for the answer, in milliseconds.
-    pub timeout: u32,
+}
+
+impl Request {
+    /// A request from its parts; `memo` (an id per client and operation) lets the host keep
+    /// the head while the token stays the same.
+    pub fn new(
+        method: Method,
+        url: Out,
+        header: Out,
+        timeout: u32,
+        data: Option<Out>,
+        memo: Option<(u32, Option<Passed>)>,
+    ) -> Request {
+        let head = Out::Obj(vec![
+            ("method", Out::Str(method.as_str())),
+            ("url", url),
+            ("header", header),
+            ("timeout", Out::Num(f64::from(timeout))),
+        ]);
+        let head = match memo {
+            Some((id, token)) => Out::Memo(id, Box::new(head), token),
+            None => head,
+        };
+        Request { head, data }
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]
 impl Request {
     /// The request as the `wx.request` options JSON (native builds, for tests).
     pub fn to_json(&self) -> serde_json::Value {
-        let mut json = serde_json::json!({
-            "method": self.method.as_str(),
-            "url": self.url.to_json(),
-            "header": self.header.to_json(),
-            "timeout": self.timeout,
-        });
+        let mut json = self.head.to_json();
         if let Some(data) = &self.data {
             json["data"] = data.to_json();
         }
         json
     }
 
+    fn head_entries(&self) -> &[(&'static str, Out)] {
+        let head: &Out = match &self.head {
+            Out::Memo(_, inner, _) => inner,
+            other => other,
+        };
+        match head {
+            Out::Obj(entries) => entries,
+            _ => &[],
+        }
+    }
+
     /// The value of header `name` (case-insensitive), if present (native builds, for tests).
     pub fn header(&self, name: &str) -> Option<String> {
-        match &self.header {
+        let header = self.head_entries().iter().find(|(k, _)| *k == "header")?;
+        let header: &Out = match &header.1 {
+            Out::Memo(_, inner, _) => inner,
+            other => other,
+        };
+        match header {
             Out::Obj(entries) => entries
                 .iter()
                 .find(|(k, _)| k.eq_ignore_ascii_case(name))

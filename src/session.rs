@@ -49,6 +49,8 @@ pub struct Ledger {
     writers: RefCell<Vec<(Rc<str>, u32)>>,
     /// The server's clock minus the device's, in milliseconds, from the last `Date` header.
     clock_offset_ms: Cell<Option<f64>>,
+    /// When (device time) a `Date` header was last read.
+    clock_read_at: Cell<Option<f64>>,
 }
 
 impl Ledger {
@@ -86,6 +88,17 @@ impl Ledger {
     pub fn saw_server_clock(&self, server_ms: f64, now_ms: f64) {
         if server_ms.is_finite() && now_ms.is_finite() {
             self.clock_offset_ms.set(Some(server_ms - now_ms));
+            self.clock_read_at.set(Some(now_ms));
+        }
+    }
+
+    /// Whether an answer at `now_ms` should be read for the server's clock: until one had a
+    /// usable `Date`, then one a minute (the offset moves slowly; reading costs a string
+    /// copy per answer).
+    pub fn wants_server_clock(&self, now_ms: f64) -> bool {
+        match self.clock_read_at.get() {
+            Some(at) => !(0.0..60_000.0).contains(&(now_ms - at)),
+            None => true,
         }
     }
 

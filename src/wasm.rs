@@ -29,7 +29,7 @@ use wasm_bindgen::prelude::*;
 use crate::engine::{Client, Failure, Outcome, Reply, Step};
 use crate::error::{Error, ErrorCode};
 use crate::ops::{self, Need};
-use crate::out::{Out, Request, Write};
+use crate::out::{Out, Write};
 use crate::session::Ledger;
 
 thread_local! {
@@ -51,16 +51,18 @@ struct Builder {
     /// JavaScript strings already made, by the address and length of the Rust string they
     /// came from (static strings, and the client's own shared ones, which live as long as
     /// the core that owns this builder).
-    strings: RefCell<Vec<(usize, usize, JsValue)>>,
+    strings: RefCell<Vec<(usize, usize, Rc<JsValue>)>>,
+    /// [`Out::Memo`] values already built: id, the host value they depend on, the value.
+    memos: RefCell<Vec<Memo>>,
 }
 
 #[wasm_bindgen]
 impl Core {
     /// Validates the options object. Throws `{ok: false, error: {code: "INVALID_OPTIONS", ...}}`.
     #[wasm_bindgen(constructor)]
-    pub fn new(options: JsValue) -> Result<Core, JsValue> {
+    pub fn new(options: &JsValue) -> Result<Core, JsValue> {
         let ledger = LEDGER.with(Rc::clone);
-        match Client::new(&options, ledger) {
+        match Client::new(options, ledger) {
             Ok(client) => Ok(Core {
                 client,
                 out: Builder::default(),
@@ -79,7 +81,7 @@ impl Core {
         self.client
             .storage_keys()
             .iter()
-            .map(|key| self.out.shared(key))
+            .map(|key| JsValue::from_str(key))
             .collect()
     }
 
@@ -87,32 +89,52 @@ impl Core {
     /// Returns `{ok: true, value: null, store}`.
     pub fn start(
         &self,
-        stored: JsValue,
-        legacy_token: JsValue,
-        legacy_user: JsValue,
+        stored: &JsValue,
+        legacy_token: &JsValue,
+        legacy_user: &JsValue,
         read_failed: bool,
         now: f64,
     ) -> JsValue {
         let writes = self
             .client
-            .start(&stored, &legacy_token, &legacy_user, read_failed, now);
+            .start(stored, legacy_token, legacy_user, read_failed, now);
         self.out.outcome(Outcome {
             result: Ok(Out::Null),
             writes,
         })
     }
 
-    /// Begins method `op` with its arguments (an array) and what storage holds under the
-    /// token key.
-    pub fn prepare(&self, op: &str, args: Array, stored: JsValue, now: f64) -> JsValue {
-        let args: Vec<JsValue> = args.iter().collect();
-        let step = self.client.prepare(op, &args, &stored, now);
+    /// Begins method `op` with its `argc` arguments (the first five passed one by one, and
+    /// borrowed: no array to read element by element, nothing to release; more than five
+    /// is always too many) and what storage holds under the token key.
+    #[allow(clippy::too_many_arguments)]
+    pub fn prepare(
+        &self,
+        op: &str,
+        argc: u32,
+        a0: &JsValue,
+        a1: &JsValue,
+        a2: &JsValue,
+        a3: &JsValue,
+        a4: &JsValue,
+        stored: &JsValue,
+        now: f64,
+    ) -> JsValue {
+        let given = usize::try_from(argc).unwrap_or(usize::MAX);
+        let extra = JsValue::TRUE;
+        let all = [a0, a1, a2, a3, a4];
+        let mut args: Vec<&JsValue> = all.into_iter().take(given).collect();
+        if given > args.len() {
+            // A sixth argument is past every method's parameters: make the reader say so.
+            args.push(&extra);
+        }
+        let step = self.client.prepare(op, &args, stored, now);
         self.out.step(step)
     }
 
     /// The host got what call `id` needed.
-    pub fn supply(&self, id: u32, value: JsValue, now: f64) -> JsValue {
-        let step = self.client.supply(id, &value, now);
+    pub fn supply(&self, id: u32, value: &JsValue, now: f64) -> JsValue {
+        let step = self.client.supply(id, value, now);
         self.out.step(step)
     }
 
@@ -122,26 +144,26 @@ impl Core {
         &self,
         id: u32,
         status: u16,
-        data: JsValue,
-        header: JsValue,
-        stored: JsValue,
+        data: &JsValue,
+        header: &JsValue,
+        stored: &JsValue,
         now: f64,
     ) -> JsValue {
         let reply = Reply {
             status,
-            body: &data,
-            header: &header,
+            body: data,
+            header,
         };
-        let step = self.client.complete(id, reply, &stored, now);
+        let step = self.client.complete(id, reply, stored, now);
         self.out.step(step)
     }
 
     /// The host could not do what call `id`'s last step asked: `kind` is `"timeout"`,
     /// `"network"`, `"wxLogin"` or `"storage"`, `detail` its own words.
-    pub fn failed(&self, id: u32, kind: &str, detail: &str, stored: JsValue) -> JsValue {
+    pub fn failed(&self, id: u32, kind: &str, detail: &str, stored: &JsValue) -> JsValue {
         let step = self
             .client
-            .fail(id, Failure::from_name(kind), detail, &stored);
+            .fail(id, Failure::from_name(kind), detail, stored);
         self.out.step(step)
     }
 
@@ -210,22 +232,45 @@ fn set(target: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }
 
+/// A kept [`Out::Memo`]: its id, the host value it depends on, the built value.
+type Memo = (u32, Option<JsValue>, Rc<JsValue>);
+
+/// A built value: made now, or lent from a cache or from the core's own host values (a
+/// clone or a drop of a `JsValue` is a call into JavaScript; an `Rc` clone is not).
+enum Val<'a> {
+    Made(JsValue),
+    Kept(Rc<JsValue>),
+    Lent(&'a JsValue),
+}
+
+impl Val<'_> {
+    fn get(&self) -> &JsValue {
+        match self {
+            Val::Made(value) => value,
+            Val::Kept(value) => value,
+            Val::Lent(value) => value,
+        }
+    }
+}
+
 impl Builder {
     /// A JavaScript string for a Rust string that lives as long as this core (static, or
     /// shared by the client), made once.
-    fn interned(&self, text: &str) -> JsValue {
+    fn interned(&self, text: &str) -> Rc<JsValue> {
         let key = (text.as_ptr() as usize, text.len());
-        let mut strings = self.strings.borrow_mut();
-        if let Some((_, _, value)) = strings.iter().find(|(p, l, _)| (*p, *l) == key) {
+        if let Some((_, _, value)) = self
+            .strings
+            .borrow()
+            .iter()
+            .find(|(p, l, _)| (*p, *l) == key)
+        {
             return value.clone();
         }
-        let value = JsValue::from_str(text);
-        strings.push((key.0, key.1, value.clone()));
+        let value = Rc::new(JsValue::from_str(text));
+        self.strings
+            .borrow_mut()
+            .push((key.0, key.1, value.clone()));
         value
-    }
-
-    fn shared(&self, text: &Rc<str>) -> JsValue {
-        self.interned(text)
     }
 
     fn put(&self, target: &Object, key: &'static str, value: &JsValue) {
@@ -233,76 +278,89 @@ impl Builder {
         let _ = Reflect::set(target, &self.interned(key), value);
     }
 
-    fn build(&self, out: &Out) -> JsValue {
+    fn build<'a>(&self, out: &'a Out) -> Val<'a> {
         match out {
-            Out::Undefined => JsValue::UNDEFINED,
-            Out::Null => JsValue::NULL,
-            Out::Bool(b) => JsValue::from_bool(*b),
-            Out::Num(n) => JsValue::from_f64(*n),
-            Out::Str(s) => self.interned(s),
-            Out::Shared(s) => self.shared(s),
-            Out::Text(s) => JsValue::from_str(s),
-            Out::Raw(raw) => raw.0.clone(),
+            Out::Undefined => Val::Made(JsValue::UNDEFINED),
+            Out::Null => Val::Made(JsValue::NULL),
+            Out::Bool(b) => Val::Made(JsValue::from_bool(*b)),
+            Out::Num(n) => Val::Made(JsValue::from_f64(*n)),
+            Out::Str(s) => Val::Kept(self.interned(s)),
+            Out::Shared(s) => Val::Kept(self.interned(s)),
+            Out::Text(s) => Val::Made(JsValue::from_str(s)),
+            Out::Raw(raw) => Val::Lent(&raw.0),
             Out::Bearer(token) => {
-                let prefix: JsString = self.interned("Bearer ").into();
-                match token.0.dyn_ref::<JsString>() {
+                let prefix = self.interned("Bearer ");
+                let prefix: &JsString = prefix.unchecked_ref();
+                Val::Made(match token.0.dyn_ref::<JsString>() {
                     Some(token) => prefix.concat(token).into(),
-                    None => prefix.into(),
-                }
+                    None => prefix.clone().into(),
+                })
             }
             Out::Obj(entries) => {
                 let object = Object::new();
                 for (key, value) in entries {
                     if !matches!(value, Out::Undefined) {
-                        self.put(&object, key, &self.build(value));
+                        self.put(&object, key, self.build(value).get());
                     }
                 }
-                object.into()
+                Val::Made(object.into())
+            }
+            Out::Memo(id, inner, depends) => {
+                let depends = depends.as_ref().map(|passed| &passed.0);
+                let known = self
+                    .memos
+                    .borrow()
+                    .iter()
+                    .find(|(known, on, _)| {
+                        known == id
+                            && match (on, depends) {
+                                (None, None) => true,
+                                (Some(on), Some(depends)) => on == depends,
+                                _ => false,
+                            }
+                    })
+                    .map(|(_, _, value)| value.clone());
+                if let Some(value) = known {
+                    return Val::Kept(value);
+                }
+                let value = Rc::new(match self.build(inner) {
+                    Val::Made(value) => value,
+                    other => other.get().clone(),
+                });
+                let mut memos = self.memos.borrow_mut();
+                memos.retain(|(known, _, _)| known != id);
+                memos.push((*id, depends.cloned(), value.clone()));
+                Val::Kept(value)
             }
         }
-    }
-
-    fn request(&self, request: &Request) -> JsValue {
-        let object = Object::new();
-        self.put(&object, "method", &self.interned(request.method.as_str()));
-        self.put(&object, "url", &self.build(&request.url));
-        self.put(&object, "header", &self.build(&request.header));
-        if let Some(data) = &request.data {
-            self.put(&object, "data", &self.build(data));
-        }
-        self.put(
-            &object,
-            "timeout",
-            &JsValue::from_f64(f64::from(request.timeout)),
-        );
-        object.into()
     }
 
     fn step(&self, step: Step) -> JsValue {
         match step {
             Step::Send { id, request, share } => {
-                let object = Object::new();
-                self.put(&object, "id", &JsValue::from_f64(f64::from(id)));
-                self.put(&object, "request", &self.request(&request));
-                if let Some(share) = share {
-                    self.put(&object, "share", &self.interned(share));
-                }
-                object.into()
+                let share = share.map(|share| self.interned(share));
+                let data = request.data.as_ref().map(|data| self.build(data));
+                Array::of4(
+                    &JsValue::from_f64(f64::from(id)),
+                    self.build(&request.head).get(),
+                    data.as_ref().map_or(&JsValue::UNDEFINED, Val::get),
+                    share.as_deref().unwrap_or(&JsValue::UNDEFINED),
+                )
+                .into()
             }
             Step::Need { id, need, share } => {
-                let object = Object::new();
-                self.put(&object, "id", &JsValue::from_f64(f64::from(id)));
-                match need {
-                    Need::WxLoginCode => self.put(&object, "need", &self.interned("wxLogin")),
-                    Need::Storage(key) => {
-                        self.put(&object, "need", &self.interned("storage"));
-                        self.put(&object, "key", &self.shared(&key));
-                    }
-                }
-                if let Some(share) = share {
-                    self.put(&object, "share", &self.interned(share));
-                }
-                object.into()
+                let share = share.map(|share| self.interned(share));
+                let (kind, key) = match &need {
+                    Need::WxLoginCode => (self.interned("wxLogin"), None),
+                    Need::Storage(key) => (self.interned("storage"), Some(self.interned(key))),
+                };
+                Array::of4(
+                    &JsValue::from_f64(f64::from(id)),
+                    &kind,
+                    key.as_deref().unwrap_or(&JsValue::UNDEFINED),
+                    share.as_deref().unwrap_or(&JsValue::UNDEFINED),
+                )
+                .into()
             }
             Step::Done(outcome) => self.outcome(outcome),
         }
@@ -322,34 +380,30 @@ impl Builder {
         object.into()
     }
 
+    /// `[ok, value or error, store]`, `store` an array of `[key, value, cache]` (or undefined).
     fn outcome(&self, outcome: Outcome) -> JsValue {
-        let object = Object::new();
+        let writes: Vec<JsValue> = outcome.writes.iter().map(|w| self.write(w)).collect();
+        // One call for the common counts; a push per write otherwise.
+        let store: JsValue = match writes.as_slice() {
+            [] => JsValue::UNDEFINED,
+            [a] => Array::of1(a).into(),
+            [a, b] => Array::of2(a, b).into(),
+            [a, b, c, d] => Array::of4(a, b, c, d).into(),
+            all => all.iter().collect::<Array>().into(),
+        };
         match &outcome.result {
-            Ok(value) => {
-                self.put(&object, "ok", &JsValue::TRUE);
-                self.put(&object, "value", &self.build(value));
-            }
-            Err(error) => {
-                self.put(&object, "ok", &JsValue::FALSE);
-                self.put(&object, "error", &self.error(error));
-            }
+            Ok(value) => Array::of3(&JsValue::TRUE, self.build(value).get(), &store).into(),
+            Err(error) => Array::of3(&JsValue::FALSE, &self.error(error), &store).into(),
         }
-        if !outcome.writes.is_empty() {
-            let store: Array = outcome.writes.iter().map(|w| self.write(w)).collect();
-            self.put(&object, "store", &store);
-        }
-        object.into()
     }
 
     fn write(&self, write: &Write) -> JsValue {
-        let object = Object::new();
-        self.put(&object, "key", &self.shared(&write.key));
-        if let Some(value) = &write.value {
-            self.put(&object, "value", &self.build(value));
-        }
-        if write.cache {
-            self.put(&object, "cache", &JsValue::TRUE);
-        }
-        object.into()
+        let value = write.value.as_ref().map(|value| self.build(value));
+        Array::of3(
+            &self.interned(&write.key),
+            value.as_ref().map_or(&JsValue::UNDEFINED, Val::get),
+            &JsValue::from_bool(write.cache),
+        )
+        .into()
     }
 }

@@ -16,6 +16,32 @@ fn js(text: &str) -> JsValue {
     JSON::parse(text).unwrap_or_else(|_| panic!("not JSON: {text}"))
 }
 
+/// `value[i]`.
+fn at(value: &JsValue, i: u32) -> JsValue {
+    Reflect::get_u32(value, i).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Begins `op` the way the shim does (arguments one by one).
+fn prepare(core: &Core, op: &str, values: &[JsValue], stored: &str) -> JsValue {
+    let mut all: Vec<JsValue> = values.to_vec();
+    all.resize(5, JsValue::UNDEFINED);
+    core.prepare(
+        op,
+        values.len() as u32,
+        &all[0],
+        &all[1],
+        &all[2],
+        &all[3],
+        &all[4],
+        &JsValue::from_str(stored),
+        NOW,
+    )
+}
+
+fn id_of(step: &JsValue) -> u32 {
+    at(step, 0).as_f64().expect("a step with an id") as u32
+}
+
 fn get(value: &JsValue, path: &str) -> JsValue {
     path.split('.').fold(value.clone(), |v, key| {
         Reflect::get(&v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
@@ -28,12 +54,8 @@ fn text(value: &JsValue, path: &str) -> String {
         .unwrap_or_else(|| panic!("{path} is not a string"))
 }
 
-fn args(values: &[JsValue]) -> Array {
-    values.iter().cloned().collect()
-}
-
 fn core() -> Core {
-    Core::new(js(r#"{"appId":"app1","host":"http://127.0.0.1:8080"}"#)).unwrap()
+    Core::new(&js(r#"{"appId":"app1","host":"http://127.0.0.1:8080"}"#)).unwrap()
 }
 
 fn login_answer() -> JsValue {
@@ -53,15 +75,16 @@ fn invalid_options_throw_a_coded_error_naming_the_option() {
             "token: expected a GenAuth token",
         ),
     ] {
-        let thrown = Core::new(js(options)).expect_err(options);
-        assert_eq!(get(&thrown, "ok"), JsValue::FALSE);
-        assert_eq!(text(&thrown, "error.code"), "INVALID_OPTIONS");
-        let message = text(&thrown, "error.message");
+        let thrown = Core::new(&js(options)).expect_err(options);
+        assert_eq!(at(&thrown, 0), JsValue::FALSE);
+        let error = at(&thrown, 1);
+        assert_eq!(text(&error, "code"), "INVALID_OPTIONS");
+        let message = text(&error, "message");
         assert!(message.contains(detail), "{message}");
         assert!(!message.contains("SECRET"), "{message}");
     }
-    let thrown = Core::new(JsValue::from_str("app1")).expect_err("a string is not options");
-    assert_eq!(text(&thrown, "error.code"), "INVALID_OPTIONS");
+    let thrown = Core::new(&JsValue::from_str("app1")).expect_err("a string is not options");
+    assert_eq!(text(&at(&thrown, 1), "code"), "INVALID_OPTIONS");
 }
 
 #[wasm_bindgen_test]
@@ -80,121 +103,126 @@ fn storage_keys() {
 #[wasm_bindgen_test]
 fn prepare_returns_an_id_and_a_wx_request() {
     let core = core();
-    let step = core.prepare(
-        "loginByCode",
-        args(&[JsValue::from_str("081code")]),
-        JsValue::from_str(""),
-        NOW,
-    );
-    assert!(get(&step, "id").as_f64().is_some_and(|id| id >= 1.0));
-    assert_eq!(text(&step, "request.method"), "POST");
+    let step = prepare(&core, "loginByCode", &[JsValue::from_str("081code")], "");
+    assert!(id_of(&step) >= 1);
+    let (head, data) = (at(&step, 1), at(&step, 2));
+    assert_eq!(text(&head, "method"), "POST");
     assert_eq!(
-        text(&step, "request.url"),
+        text(&head, "url"),
         "http://127.0.0.1:8080/connections/social/wechat-miniprogram/auth"
     );
-    assert_eq!(text(&step, "request.header.x-authing-app-id"), "app1");
-    assert_eq!(text(&step, "request.data.code"), "081code");
-    assert!(!Reflect::has(&get(&step, "request.data"), &JsValue::from_str("iv")).unwrap());
-    assert_eq!(get(&step, "request.timeout").as_f64(), Some(10000.0));
-    assert_eq!(get(&step, "share"), JsValue::UNDEFINED);
+    assert_eq!(text(&head, "header.x-authing-app-id"), "app1");
+    assert_eq!(get(&head, "timeout").as_f64(), Some(10000.0));
+    assert_eq!(text(&data, "code"), "081code");
+    assert!(!Reflect::has(&data, &JsValue::from_str("iv")).unwrap());
+    assert_eq!(at(&step, 3), JsValue::UNDEFINED, "not shared");
+    // The head is kept while the token stays the same; the body is new every time.
+    let again = prepare(&core, "loginByCode", &[JsValue::from_str("other")], "");
+    assert!(Object::is(&at(&again, 1), &head));
+    assert_eq!(text(&at(&again, 2), "code"), "other");
     // Without a code: ask for one first, shareable.
-    let step = core.prepare("loginByCode", Array::new(), JsValue::from_str(""), NOW);
-    assert_eq!(text(&step, "need"), "wxLogin");
-    assert_eq!(text(&step, "share"), "loginByCode");
-    let id = get(&step, "id").as_f64().unwrap() as u32;
-    let step = core.supply(id, JsValue::from_str("fresh"), NOW);
-    assert_eq!(text(&step, "request.data.code"), "fresh");
+    let step = prepare(&core, "loginByCode", &[], "");
+    assert_eq!(at(&step, 1).as_string().as_deref(), Some("wxLogin"));
+    assert_eq!(at(&step, 3).as_string().as_deref(), Some("loginByCode"));
+    let id = id_of(&step);
+    let step = core.supply(id, &JsValue::from_str("fresh"), NOW);
+    assert_eq!(text(&at(&step, 2), "code"), "fresh");
     core.cancel(id);
-    assert_eq!(core.in_flight(), 1);
+    assert_eq!(core.in_flight(), 2);
 }
 
 #[wasm_bindgen_test]
 fn the_servers_objects_come_back_as_the_same_objects() {
     let core = core();
-    let step = core.prepare(
-        "loginByCode",
-        args(&[JsValue::from_str("c")]),
-        JsValue::from_str(""),
-        NOW,
-    );
-    let id = get(&step, "id").as_f64().unwrap() as u32;
+    let step = prepare(&core, "loginByCode", &[JsValue::from_str("c")], "");
     let answer = login_answer();
     let user = get(&answer, "data");
     let done = core.complete(
-        id,
+        id_of(&step),
         200,
-        answer,
-        Object::new().into(),
-        JsValue::from_str(""),
+        &answer,
+        &Object::new().into(),
+        &JsValue::from_str(""),
         NOW,
     );
-    assert_eq!(get(&done, "ok"), JsValue::TRUE);
+    assert_eq!(at(&done, 0), JsValue::TRUE);
     assert!(
-        Object::is(&get(&done, "value"), &user),
+        Object::is(&at(&done, 1), &user),
         "the user object is passed through"
     );
     assert_eq!(
-        get(&done, "value.password"),
+        get(&user, "password"),
         JsValue::UNDEFINED,
         "without its password"
     );
-    let store: Array = get(&done, "store").dyn_into().unwrap();
+    let store: Array = at(&done, 2).dyn_into().unwrap();
     assert_eq!(store.length(), 2);
-    assert_eq!(text(&store.get(0), "key"), "genauth:app1:token");
-    assert_eq!(text(&store.get(0), "value"), TOKEN);
-    assert_eq!(text(&store.get(1), "key"), "genauth:app1:user");
-    assert!(Object::is(&get(&store.get(1), "value"), &user));
-    assert_eq!(get(&store.get(1), "cache"), JsValue::TRUE);
+    assert_eq!(
+        at(&store.get(0), 0).as_string().as_deref(),
+        Some("genauth:app1:token")
+    );
+    assert_eq!(at(&store.get(0), 1).as_string().as_deref(), Some(TOKEN));
+    assert_eq!(at(&store.get(0), 2), JsValue::FALSE);
+    assert_eq!(
+        at(&store.get(1), 0).as_string().as_deref(),
+        Some("genauth:app1:user")
+    );
+    assert!(Object::is(&at(&store.get(1), 1), &user));
+    assert_eq!(
+        at(&store.get(1), 2),
+        JsValue::TRUE,
+        "the user copy is a cache"
+    );
     assert_eq!(core.in_flight(), 0);
 }
 
 #[wasm_bindgen_test]
 fn server_errors_carry_code_server_code_and_data() {
     let core = core();
-    let stored = JsValue::from_str(TOKEN);
-    let step = core.prepare("getCurrentUser", Array::new(), stored.clone(), NOW);
+    let step = prepare(&core, "getCurrentUser", &[], TOKEN);
     assert_eq!(
-        text(&step, "request.header.Authorization"),
+        text(&at(&step, 1), "header.Authorization"),
         format!("Bearer {TOKEN}")
     );
-    let id = get(&step, "id").as_f64().unwrap() as u32;
     let body = js(
         r#"{"errors":[{"message":{"code":2004,"message":"用户不存在","data":{"hint":1}}}],"data":null}"#,
     );
-    let done = core.complete(id, 200, body, Object::new().into(), stored, NOW);
-    assert_eq!(get(&done, "ok"), JsValue::FALSE);
-    assert_eq!(text(&done, "error.code"), "USER_NOT_FOUND");
-    assert_eq!(get(&done, "error.serverCode").as_f64(), Some(2004.0));
-    assert_eq!(get(&done, "error.data.hint").as_f64(), Some(1.0));
-    assert_eq!(get(&done, "store"), JsValue::UNDEFINED);
-    // Not JSON: WeChat hands over the text.
-    let step = core.prepare(
-        "loginByCode",
-        args(&[JsValue::from_str("c")]),
-        JsValue::from_str(""),
-        NOW,
-    );
-    let id = get(&step, "id").as_f64().unwrap() as u32;
     let done = core.complete(
-        id,
-        502,
-        JsValue::from_str("<html>"),
-        JsValue::UNDEFINED,
-        JsValue::from_str(""),
+        id_of(&step),
+        200,
+        &body,
+        &Object::new().into(),
+        &JsValue::from_str(TOKEN),
         NOW,
     );
-    assert_eq!(text(&done, "error.code"), "SERVER_ERROR");
+    assert_eq!(at(&done, 0), JsValue::FALSE);
+    let error = at(&done, 1);
+    assert_eq!(text(&error, "code"), "USER_NOT_FOUND");
+    assert_eq!(get(&error, "serverCode").as_f64(), Some(2004.0));
+    assert_eq!(get(&error, "data.hint").as_f64(), Some(1.0));
+    assert_eq!(at(&done, 2), JsValue::UNDEFINED);
+    // Not JSON: WeChat hands over the text.
+    let step = prepare(&core, "loginByCode", &[JsValue::from_str("c")], "");
+    let done = core.complete(
+        id_of(&step),
+        502,
+        &JsValue::from_str("<html>"),
+        &JsValue::UNDEFINED,
+        &JsValue::from_str(""),
+        NOW,
+    );
+    assert_eq!(text(&at(&done, 1), "code"), "SERVER_ERROR");
 }
 
 #[wasm_bindgen_test]
 fn removals_have_no_value_and_logout_clears_four_keys() {
     let core = core();
-    let done = core.prepare("logout", Array::new(), JsValue::from_str(""), NOW);
-    assert_eq!(get(&done, "ok"), JsValue::TRUE);
-    let store: Array = get(&done, "store").dyn_into().unwrap();
+    let done = prepare(&core, "logout", &[], "");
+    assert_eq!(at(&done, 0), JsValue::TRUE);
+    let store: Array = at(&done, 2).dyn_into().unwrap();
     assert_eq!(store.length(), 4);
     for write in store.iter() {
-        assert!(!Reflect::has(&write, &JsValue::from_str("value")).unwrap());
+        assert_eq!(at(&write, 1), JsValue::UNDEFINED);
     }
 }
 
@@ -207,18 +235,14 @@ fn arguments_are_checked_without_echoing_them() {
         JsValue::from_str("a\u{202e}b"),
         JsValue::NULL,
     ] {
-        let done = core.prepare(
-            "checkLoginStatus",
-            args(std::slice::from_ref(&bad)),
-            JsValue::from_str(""),
-            NOW,
-        );
+        let done = prepare(&core, "checkLoginStatus", std::slice::from_ref(&bad), "");
         if bad.is_null() {
-            assert_eq!(get(&done, "ok"), JsValue::TRUE, "null is an absent token");
+            assert_eq!(at(&done, 0), JsValue::TRUE, "null is an absent token");
             continue;
         }
-        assert_eq!(text(&done, "error.code"), "INVALID_ARGUMENT");
-        let message = text(&done, "error.message");
+        let error = at(&done, 1);
+        assert_eq!(text(&error, "code"), "INVALID_ARGUMENT");
+        let message = text(&error, "message");
         assert!(message.contains("token:"), "{message}");
         assert!(
             !message.contains("123456") && !message.contains("SECRET"),
@@ -226,8 +250,68 @@ fn arguments_are_checked_without_echoing_them() {
         );
     }
     let f = js_sys::Function::new_no_args("");
-    let done = core.prepare("loginByCode", args(&[f.into()]), JsValue::from_str(""), NOW);
-    assert_eq!(text(&done, "error.code"), "INVALID_ARGUMENT");
+    let done = prepare(&core, "loginByCode", &[f.into()], "");
+    assert_eq!(text(&at(&done, 1), "code"), "INVALID_ARGUMENT");
+    // Six arguments are more than any method takes.
+    let done = core.prepare(
+        "getToken",
+        6,
+        &JsValue::UNDEFINED,
+        &JsValue::UNDEFINED,
+        &JsValue::UNDEFINED,
+        &JsValue::UNDEFINED,
+        &JsValue::UNDEFINED,
+        &JsValue::from_str(""),
+        NOW,
+    );
+    assert_eq!(text(&at(&done, 1), "code"), "INVALID_ARGUMENT");
+}
+
+#[wasm_bindgen_test]
+fn the_fast_checks_agree_with_the_detailed_ones() {
+    use genauth_wxapp_sdk::args::{check_text, check_text_in_detail, TextForm, TextRule};
+    let samples = [
+        "",
+        "a",
+        "abc-DEF_123.~+/",
+        "ab==",
+        "a=b",
+        "a b",
+        "081aBc",
+        "中文",
+        "a\u{0}",
+        "a\u{7f}",
+        "x\u{85}",
+        "\u{202e}rtl",
+        "zero\u{200b}width",
+        "\u{feff}bom",
+        "line\u{2028}sep",
+        "😀",
+        "\t",
+        "aGk=",
+        "aGk===",
+        "{\"a\":1}",
+        "é",
+    ];
+    let forms = [
+        TextForm::Printable,
+        TextForm::Token,
+        TextForm::Base64,
+        TextForm::VisibleAscii,
+    ];
+    for sample in samples {
+        for form in forms {
+            for max_len in [1, 3, 64] {
+                let rule = TextRule { max_len, form };
+                let value = JsValue::from_str(sample);
+                assert_eq!(
+                    check_text(&value, rule).is_ok(),
+                    check_text_in_detail(&value, rule).is_ok(),
+                    "{sample:?} {form:?} {max_len}"
+                );
+            }
+        }
+    }
 }
 
 #[wasm_bindgen_test]
@@ -239,18 +323,18 @@ fn host_errors_and_failed_calls() {
         text(&error, "message"),
         "本地存储写入失败: setStorageSync:fail quota"
     );
-    let step = core.prepare(
-        "loginByCode",
-        args(&[JsValue::from_str("c")]),
-        JsValue::from_str(""),
-        NOW,
+    let step = prepare(&core, "loginByCode", &[JsValue::from_str("c")], "");
+    let id = id_of(&step);
+    let done = core.failed(
+        id,
+        "timeout",
+        "request:fail timeout",
+        &JsValue::from_str(""),
     );
-    let id = get(&step, "id").as_f64().unwrap() as u32;
-    let done = core.failed(id, "timeout", "request:fail timeout", JsValue::from_str(""));
-    assert_eq!(text(&done, "error.code"), "TIMEOUT");
-    let done = core.failed(id, "timeout", "again", JsValue::from_str(""));
+    assert_eq!(text(&at(&done, 1), "code"), "TIMEOUT");
+    let done = core.failed(id, "timeout", "again", &JsValue::from_str(""));
     assert_eq!(
-        text(&done, "error.code"),
+        text(&at(&done, 1), "code"),
         "INTERNAL",
         "an id is answered once"
     );

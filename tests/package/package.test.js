@@ -344,6 +344,78 @@ describe('the session', () => {
   });
 });
 
+describe('calls that overlap and answers that arrive late', () => {
+  test('a call refused locally never brings back a stale token (two clients, one storage)', async () => {
+    const mp = launch();
+    const a = client(mp);
+    const b = client(mp);
+    const alice = await a.loginByCode(emulator.mintCode(WX_APP, 'alice'));
+    const bob = await b.loginByCode(emulator.mintCode(WX_APP, 'bob'));
+    assertCodedError(await rejection(a.checkLoginStatus(7)), 'INVALID_ARGUMENT');
+    assert.equal(await a.getToken(), bob.token, "A sees bob's session, the one storage holds");
+    const current = await a.getCurrentUser();
+    assert.equal(current.id, bob.id);
+    assert.notEqual(current.id, alice.id);
+    assert.equal(storedSession(mp).user.id, bob.id, 'alice is never written over bob');
+    // login → logout → a refused call: the logged-out token stays gone.
+    await a.logout();
+    assertCodedError(await rejection(a.checkLoginStatus(7)), 'INVALID_ARGUMENT');
+    assert.equal(await a.getToken(), null);
+    assert.equal(await b.getToken(), null);
+    assert.equal(storedValue(mp, TOKEN_KEY), '');
+  });
+
+  test('a logout answered after a newer login does not wipe the new session', async () => {
+    const mp = launch();
+    const genauth = client(mp);
+    await genauth.loginByCode(emulator.mintCode(WX_APP, 'alice'));
+    emulator.injectFault({ path: '/api/v2/logout', kind: 'delay', delayMs: 400, times: 1 });
+    const logout = genauth.logout();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const bob = await genauth.loginByCode(emulator.mintCode(WX_APP, 'bob'));
+    await logout;
+    assert.equal(await genauth.getToken(), bob.token, 'the login called after the logout stands');
+    assert.equal(storedSession(mp).user.id, bob.id);
+  });
+
+  test('a getCurrentUser sent before a re-login does not put the older session back', async () => {
+    const mp = launch();
+    const genauth = client(mp);
+    const alice = await genauth.loginByCode(emulator.mintCode(WX_APP, 'alice'));
+    emulator.injectFault({ path: '/graphql/v2', kind: 'delay', delayMs: 400, times: 1 });
+    const late = genauth.getCurrentUser();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const bob = await genauth.loginByCode(emulator.mintCode(WX_APP, 'bob'));
+    const answered = await late;
+    assert.equal(answered.id, alice.id, 'the late call still gets its own answer');
+    assert.equal(await genauth.getToken(), bob.token);
+    assert.equal(storedSession(mp).user.id, bob.id);
+  });
+
+  test('a login answered after a later logout does not log the user back in', async () => {
+    const mp = launch();
+    const genauth = client(mp);
+    await genauth.loginByCode(emulator.mintCode(WX_APP, 'alice'));
+    emulator.injectFault({ path: '/connections/social/wechat-miniprogram/auth', kind: 'delay', delayMs: 400, times: 1 });
+    const login = genauth.loginByCode(emulator.mintCode(WX_APP, 'bob'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await genauth.logout();
+    const bob = await login;
+    assert.ok(bob.id, 'the login itself succeeded');
+    assert.equal(await genauth.getToken(), null, 'but the logout, called later, stands');
+    assert.equal(storedValue(mp, TOKEN_KEY), '');
+  });
+
+  test('an app that clears storage has logged the user out', async () => {
+    const mp = launch();
+    const genauth = client(mp);
+    await genauth.loginByCode(emulator.mintCode(WX_APP, 'alice'));
+    mp.wx.clearStorageSync();
+    assert.equal(await genauth.getToken(), null);
+    assert.equal(await genauth.getCurrentUser(), null);
+  });
+});
+
 describe('failures', () => {
   const faults = [
     ['http500html', 'SERVER_ERROR'],

@@ -10,6 +10,8 @@ async function page(): Promise<void> {
   const again: User = await genauth.loginByCode('081abc', { iv: 'x', encryptedData: 'y' });
   const fromResult: User = await genauth.loginByCode({ code: '081abc' });
   const current: User | null = await genauth.getCurrentUser();
+  const offline: User | null = await genauth.getCurrentUser({ cached: true });
+  void offline;
   const status: LoginStatus = await genauth.checkLoginStatus();
   const token: string | null = await genauth.getToken();
   await genauth.logout();
@@ -31,6 +33,8 @@ async function page(): Promise<void> {
   new AuthenticationClient({ appId: 'a', appid: 'b' });
   // @ts-expect-error only zh-CN and en-US
   new AuthenticationClient({ appId: 'a', lang: 'fr' });
+  // @ts-expect-error cached is a boolean
+  await genauth.getCurrentUser({ cached: 'yes' });
   // @ts-expect-error not an error code
   const wrong: ErrorCode = 'OOPS';
   void wrong;
