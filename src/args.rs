@@ -316,11 +316,11 @@ fn check_text_kind(value: &Raw, kind: Option<Kind>, rule: TextRule) -> Result<()
 }
 
 fn read_text(value: &Raw, rule: TextRule) -> Result<Passed, Problem> {
-    check_text_kind(value, None, rule).map(|()| Passed(value.clone()))
+    check_text_kind(value, None, rule).map(|()| Passed::new(value.clone()))
 }
 
 fn read_text_kind(value: &Raw, kind: Kind, rule: TextRule) -> Result<Passed, Problem> {
-    check_text_kind(value, Some(kind), rule).map(|()| Passed(value.clone()))
+    check_text_kind(value, Some(kind), rule).map(|()| Passed::new(value.clone()))
 }
 
 /// The detailed checks of a string argument, each naming what is wrong.
@@ -404,9 +404,12 @@ mod tests {
             Lang::EnUs,
         )
         .unwrap();
-        assert_eq!(args[0].text().map(|p| p.0.clone()), Some(json!("081abc")));
         assert_eq!(
-            args[1].key(0).text().map(|p| p.0.clone()),
+            args[0].text().map(|p| (*p.0).clone()),
+            Some(json!("081abc"))
+        );
+        assert_eq!(
+            args[1].key(0).text().map(|p| (*p.0).clone()),
             Some(json!("aGk="))
         );
         assert!(args[1].key(1).flag());

@@ -590,10 +590,10 @@ impl Client {
                 if !host::is_token(&token, session::MAX_TOKEN_LEN) {
                     return invalid("the login answer has no token");
                 }
-                let user = Passed(host::without_key(&user.0, "password"));
+                let user = user.without("password");
                 let writes = if pending.id > self.ledger.writer(&self.token_key) {
                     self.ledger.set_writer(&self.token_key, pending.id);
-                    self.session_writes(Passed(token), Some(user.clone()))
+                    self.session_writes(Passed::new(token), Some(user.clone()))
                 } else {
                     Vec::new()
                 };
@@ -605,13 +605,13 @@ impl Client {
             Effect::User => match data {
                 None => Outcome::value(Out::Null),
                 Some(user) if host::is_plain_object(&user.0) => {
-                    let user = Passed(host::without_key(&user.0, "password"));
+                    let user = user.without("password");
                     // As `authing-wxapp-sdk`'s `setCurrentUser`: the user's token (GenAuth
                     // may hand out a fresh one) becomes the session's, with the user copy.
                     let token = host::get(&user.0, "token");
                     let writes = match &pending.sent {
                         Some(_) if still_sent && host::is_token(&token, session::MAX_TOKEN_LEN) => {
-                            self.session_writes(Passed(token), Some(user.clone()))
+                            self.session_writes(Passed::new(token), Some(user.clone()))
                         }
                         Some(_) if still_sent => vec![self.user_write(Some(user.clone()))],
                         _ => Vec::new(),

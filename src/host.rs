@@ -9,7 +9,7 @@
 //! Every function here has the same meaning on both; the wasm versions cost one or a few
 //! calls into JavaScript, and copy characters into wasm only where they say so.
 
-use serde::de::{Deserialize, DeserializeOwned, Deserializer};
+use std::rc::Rc;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub use native::*;
@@ -17,19 +17,35 @@ pub use native::*;
 pub use wasm::*;
 
 /// A host value the core passes through without reading it. Its `Debug` is redacted: it may
-/// be a token, a user object or anything a caller passed.
+/// be a token, a user object or anything a caller passed. Shared, so that handing it to
+/// several places (the result, a storage write) copies nothing (in wasm, a clone of a
+/// `JsValue` is a call into JavaScript; of an `Rc`, it is not).
 #[derive(Clone, Default)]
-pub struct Passed(pub Raw);
+pub struct Passed(pub Rc<Raw>);
+
+impl Passed {
+    /// Wraps a host value.
+    pub fn new(raw: Raw) -> Passed {
+        Passed(Rc::new(raw))
+    }
+
+    /// The object without property `key` (in wasm, removed in place: the same object).
+    pub fn without(self, key: &'static str) -> Passed {
+        #[cfg(target_arch = "wasm32")]
+        {
+            remove_key(&self.0, key);
+            self
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            Passed::new(without_key(&self.0, key))
+        }
+    }
+}
 
 impl std::fmt::Debug for Passed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Passed([redacted])")
-    }
-}
-
-impl<'de> Deserialize<'de> for Passed {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Passed, D::Error> {
-        deserialize_raw(d).map(Passed)
     }
 }
 
@@ -107,9 +123,37 @@ impl Pattern {
     }
 }
 
-/// Reads a serde type from a host value (`None` when it does not fit).
-pub fn read<T: DeserializeOwned>(value: &Raw) -> Option<T> {
-    read_raw(value)
+/// A numeric code as servers send it: a whole number, or a string of digits.
+pub fn code_of(value: &Raw) -> Option<i64> {
+    if let Some(n) = number(value) {
+        // Whole and in range, so the cast is exact.
+        return (n.fract() == 0.0 && n.abs() < 1e15).then_some(n as i64);
+    }
+    if kind(value) == Kind::String && text_len(value) <= 24 {
+        return text(value)?.trim().parse().ok();
+    }
+    None
+}
+
+/// An id as servers send it: a non-empty string (of reasonable length), or a whole number.
+pub fn id_of(value: &Raw) -> Option<String> {
+    if let Some(n) = number(value) {
+        return (n.fract() == 0.0 && n.abs() < 9e15).then(|| format!("{}", n as i64));
+    }
+    if kind(value) == Kind::String && (1..=256).contains(&text_len(value)) {
+        return text(value);
+    }
+    None
+}
+
+/// A string of at most `max` UTF-16 units, copied in (`None` for other kinds or a longer one,
+/// which is not copied at all).
+pub fn short_text(value: &Raw, max: usize) -> Option<String> {
+    if kind(value) == Kind::String && text_len(value) <= max {
+        text(value)
+    } else {
+        None
+    }
 }
 
 /// Whether `value` is a string holding a token (b64token syntax, at most `max` units).
@@ -129,18 +173,8 @@ pub fn is_token(value: &Raw, max: usize) -> bool {
 mod native {
     //! Host values in native builds: `serde_json::Value`.
     use super::{Kind, Pattern};
-    use serde::de::{Deserialize, DeserializeOwned, Deserializer};
-
     /// A host value (natively, JSON).
     pub type Raw = serde_json::Value;
-
-    pub(super) fn deserialize_raw<'de, D: Deserializer<'de>>(d: D) -> Result<Raw, D::Error> {
-        Raw::deserialize(d)
-    }
-
-    pub(super) fn read_raw<T: DeserializeOwned>(value: &Raw) -> Option<T> {
-        T::deserialize(value).ok()
-    }
 
     /// `undefined` (natively: `null`).
     pub fn undefined() -> Raw {
@@ -262,7 +296,6 @@ mod wasm {
 
     use super::{Kind, Pattern};
     use js_sys::{JsString, Object, Reflect};
-    use serde::de::{DeserializeOwned, Deserializer};
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
 
@@ -341,14 +374,6 @@ mod wasm {
             cell.borrow_mut().push((id, pattern));
             Some(result)
         })
-    }
-
-    pub(super) fn deserialize_raw<'de, D: Deserializer<'de>>(d: D) -> Result<Raw, D::Error> {
-        serde_wasm_bindgen::preserve::deserialize(d)
-    }
-
-    pub(super) fn read_raw<T: DeserializeOwned>(value: &Raw) -> Option<T> {
-        serde_wasm_bindgen::from_value(value.clone()).ok()
     }
 
     /// `undefined`.
@@ -481,14 +506,12 @@ mod wasm {
             && parse_value(value).is_ok_and(|v| v.is_object() && !js_sys::Array::is_array(&v))
     }
 
-    /// Removes property `key` from an object (in place) and returns it.
-    pub fn without_key(value: &Raw, key: &str) -> Raw {
-        if value.is_object() {
-            // A frozen object keeps the key; nothing else can fail here.
-            let _ =
-                Reflect::delete_property(value.unchecked_ref::<Object>(), &JsValue::from_str(key));
-        }
-        value.clone()
+    /// Removes property `key` from an object, in place.
+    pub fn remove_key(value: &Raw, name: &'static str) {
+        // A frozen object keeps the key; nothing else can fail here.
+        let _ = with_key(name, |key| {
+            Reflect::delete_property(value.unchecked_ref::<Object>(), key)
+        });
     }
 }
 
@@ -522,9 +545,48 @@ mod tests {
         assert!(!Pattern::Forbidden.test_str("普通 text ✓ é"));
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn lenient_readers() {
+        use serde_json::json;
+        assert_eq!(code_of(&json!(200)), Some(200));
+        assert_eq!(code_of(&json!(" 2004 ")), Some(2004));
+        assert_eq!(code_of(&json!(-1)), Some(-1));
+        assert_eq!(code_of(&json!(40029.0)), Some(40029));
+        for other in [
+            json!(null),
+            json!(1.5),
+            json!("x"),
+            json!({}),
+            json!([]),
+            json!(1e300),
+            json!("9".repeat(40)),
+        ] {
+            assert_eq!(code_of(&other), None, "{other}");
+        }
+        assert_eq!(id_of(&json!("u1")).as_deref(), Some("u1"));
+        assert_eq!(id_of(&json!(42)).as_deref(), Some("42"));
+        for other in [
+            json!(""),
+            json!(null),
+            json!(true),
+            json!(1.5),
+            json!([1]),
+            json!({"a": 1}),
+            json!("x".repeat(300)),
+        ] {
+            assert_eq!(id_of(&other), None, "{other}");
+        }
+        assert_eq!(short_text(&json!("abc"), 3).as_deref(), Some("abc"));
+        assert_eq!(short_text(&json!("abcd"), 3), None);
+        assert_eq!(short_text(&json!(5), 3), None);
+        let object = Passed::new(json!({"id": "u", "password": "hash"}));
+        assert_eq!(*object.without("password").0, json!({"id": "u"}));
+    }
+
     #[test]
     fn passed_values_are_redacted() {
-        let shown = format!("{:?}", Passed(string("secret")));
+        let shown = format!("{:?}", Passed::new(string("secret")));
         assert!(!shown.contains("secret"));
     }
 }

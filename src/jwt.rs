@@ -4,10 +4,7 @@
 //! and until when (`sub` or `data.id`, `exp`, `iat`). The signature is the server's
 //! business: every request carries the token and the server checks it.
 
-use serde::Deserialize;
-
 use crate::host;
-use crate::json::{Id, Number};
 
 /// The claims the SDK uses.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -31,23 +28,6 @@ impl Claims {
     }
 }
 
-#[derive(Deserialize)]
-struct Payload {
-    #[serde(default)]
-    sub: Id,
-    #[serde(default)]
-    exp: Number,
-    #[serde(default)]
-    iat: Number,
-    data: Option<PayloadData>,
-}
-
-#[derive(Deserialize)]
-struct PayloadData {
-    #[serde(default)]
-    id: Id,
-}
-
 /// Decodes the payload of `token`. `None` when it is not a JWT with a JSON object payload.
 pub fn decode(token: &str) -> Option<Claims> {
     let mut parts = token.split('.');
@@ -59,12 +39,16 @@ pub fn decode(token: &str) -> Option<Claims> {
     if !text.trim_start().starts_with('{') {
         return None;
     }
-    let payload: Payload = host::read(&host::parse_json(&text)?)?;
-    let user_id = payload.sub.0.or_else(|| payload.data?.id.0);
+    let payload = host::parse_json(&text)?;
+    if !host::is_plain_object(&payload) {
+        return None;
+    }
+    let user_id = host::id_of(&host::get(&payload, "sub"))
+        .or_else(|| host::id_of(&host::get(&host::get(&payload, "data"), "id")));
     Some(Claims {
         user_id,
-        exp: payload.exp.0.and_then(seconds),
-        iat: payload.iat.0.and_then(seconds),
+        exp: host::number(&host::get(&payload, "exp")).and_then(seconds),
+        iat: host::number(&host::get(&payload, "iat")).and_then(seconds),
     })
 }
 

@@ -31,7 +31,6 @@ pub mod args;
 pub mod engine;
 pub mod error;
 pub mod host;
-pub mod json;
 pub mod jwt;
 pub mod ops;
 pub mod options;

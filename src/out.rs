@@ -75,7 +75,7 @@ impl Out {
             Out::Str(s) => Value::String((*s).to_owned()),
             Out::Shared(s) => Value::String(s.to_string()),
             Out::Text(s) => Value::String(s.clone()),
-            Out::Raw(raw) => raw.0.clone(),
+            Out::Raw(raw) => (*raw.0).clone(),
             Out::Bearer(token) => {
                 Value::String(format!("Bearer {}", token.0.as_str().unwrap_or_default()))
             }

@@ -12,11 +12,8 @@
 //! Bodies arrive as the host parsed them (`wx.request` with `dataType: 'json'`): an object, or
 //! the text when it was not JSON. Only the envelope's fields are read; `data` is passed on.
 
-use serde::Deserialize;
-
 use crate::error::{sanitize, Error, ErrorCode};
 use crate::host::{self, Kind, Passed, Raw};
-use crate::json::Code;
 use crate::options::{ClientOptions, Lang};
 use crate::out::Out;
 
@@ -98,63 +95,32 @@ pub struct Answer<'a> {
     pub body: &'a Raw,
 }
 
-#[derive(Deserialize)]
-struct Envelope {
-    #[serde(default)]
-    code: Code,
-    #[serde(default, rename = "statusCode")]
-    status_code: Code,
-    #[serde(default, rename = "apiCode")]
-    api_code: Code,
-    #[serde(default)]
-    message: Passed,
-    #[serde(default)]
-    data: Passed,
-}
-
 /// Reads a v2 REST answer. `Ok` holds the `data` field (`None` when absent or `null`).
 pub fn parse_rest(answer: Answer<'_>, lang: Lang) -> Result<Option<Passed>, Error> {
     // The common answer, `{"code": 200, ..., "data": ...}`, in few reads.
     if host::number(&host::get(answer.body, "code")) == Some(200.0) {
         let data = host::get(answer.body, "data");
-        return Ok((!host::is_absent(&data)).then_some(Passed(data)));
+        return Ok((!host::is_absent(&data)).then_some(Passed::new(data)));
     }
-    if host::kind(answer.body) != Kind::Object {
+    if !host::is_plain_object(answer.body) {
         return Err(not_genauth(answer, lang));
     }
-    let Some(envelope) = host::read::<Envelope>(answer.body) else {
-        return Err(not_genauth(answer, lang));
-    };
-    let data = (host::kind(&envelope.data.0) != Kind::Absent).then_some(envelope.data);
-    match envelope.code.0.or(envelope.status_code.0) {
+    let body = answer.body;
+    let data = host::get(body, "data");
+    let data = (!host::is_absent(&data)).then_some(Passed::new(data));
+    let code = host::code_of(&host::get(body, "code"))
+        .or_else(|| host::code_of(&host::get(body, "statusCode")));
+    match code {
         Some(200) => Ok(data),
         Some(code) => {
-            let code = envelope.api_code.0.unwrap_or(code);
-            let mut error = Error::from_server(code, &short(&envelope.message), lang);
+            let code = host::code_of(&host::get(body, "apiCode")).unwrap_or(code);
+            let message = Passed::new(host::get(body, "message"));
+            let mut error = Error::from_server(code, &short(&message), lang);
             error.data = data;
             Err(error)
         }
         None => Err(not_genauth(answer, lang)),
     }
-}
-
-#[derive(Deserialize)]
-struct GraphqlBody {
-    #[serde(default)]
-    data: Passed,
-    #[serde(default)]
-    errors: Passed,
-}
-
-/// `errors[i].message` when it is GenAuth's object `{code, message, data}`.
-#[derive(Deserialize)]
-struct ErrorDetail {
-    #[serde(default)]
-    code: Code,
-    #[serde(default)]
-    message: Passed,
-    #[serde(default)]
-    data: Passed,
 }
 
 /// Reads a GraphQL answer and returns `data.<field>` (`None` if `null`).
@@ -167,49 +133,44 @@ pub fn parse_graphql(
     let data = host::get(answer.body, "data");
     if host::is_absent(&host::get(answer.body, "errors")) && host::has(&data, field) {
         let value = host::get(&data, field);
-        return Ok((!host::is_absent(&value)).then_some(Passed(value)));
+        return Ok((!host::is_absent(&value)).then_some(Passed::new(value)));
     }
-    if host::kind(answer.body) != Kind::Object {
+    if !host::is_plain_object(answer.body) {
         return Err(not_genauth(answer, lang));
     }
-    let Some(body) = host::read::<GraphqlBody>(answer.body) else {
-        return Err(not_genauth(answer, lang));
-    };
-    if host::kind(&body.errors.0) == Kind::Array {
-        let first = host::item(&body.errors.0, 0);
-        if host::kind(&first) != Kind::Absent {
+    let errors = host::get(answer.body, "errors");
+    if host::kind(&errors) == Kind::Array {
+        let first = host::item(&errors, 0);
+        if !host::is_absent(&first) {
             return Err(graphql_error(&host::get(&first, "message"), lang));
         }
     }
-    if host::kind(&body.data.0) != Kind::Object || !host::has(&body.data.0, field) {
+    if !host::is_plain_object(&data) || !host::has(&data, field) {
         return Err(not_genauth(answer, lang));
     }
-    let value = host::get(&body.data.0, field);
-    Ok((host::kind(&value) != Kind::Absent).then_some(Passed(value)))
+    let value = host::get(&data, field);
+    Ok((!host::is_absent(&value)).then_some(Passed::new(value)))
 }
 
 fn graphql_error(message: &Raw, lang: Lang) -> Error {
     match host::kind(message) {
         // GenAuth: {"message": {"code": 2020, "message": "...", "data": null}}
-        Kind::Object => match host::read::<ErrorDetail>(message) {
-            Some(detail) => {
-                let data = (host::kind(&detail.data.0) != Kind::Absent).then_some(detail.data);
-                let mut error = match detail.code.0 {
-                    Some(code) => Error::from_server(code, &short(&detail.message), lang),
-                    None => {
-                        Error::with_detail(ErrorCode::ServerRejected, lang, &short(&detail.message))
-                    }
-                };
-                error.data = data;
-                error
-            }
-            None => Error::new(ErrorCode::ServerRejected, lang),
-        },
+        Kind::Object => {
+            let data = host::get(message, "data");
+            let data = (!host::is_absent(&data)).then_some(Passed::new(data));
+            let text = Passed::new(host::get(message, "message"));
+            let mut error = match host::code_of(&host::get(message, "code")) {
+                Some(code) => Error::from_server(code, &short(&text), lang),
+                None => Error::with_detail(ErrorCode::ServerRejected, lang, &short(&text)),
+            };
+            error.data = data;
+            error
+        }
         // A plain GraphQL error: {"message": "..."}
         Kind::String => Error::with_detail(
             ErrorCode::ServerRejected,
             lang,
-            &short(&Passed(message.clone())),
+            &short(&Passed::new(message.clone())),
         ),
         _ => Error::new(ErrorCode::ServerRejected, lang),
     }
@@ -228,10 +189,7 @@ fn not_genauth(answer: Answer<'_>, lang: Lang) -> Error {
 /// A server message, cleaned and cut to a length that fits an error message. Only a
 /// message of reasonable length is copied into wasm at all; a longer one is not read.
 fn short(text: &Passed) -> String {
-    if host::text_len(&text.0) > MAX_SERVER_MESSAGE * 8 {
-        return String::new();
-    }
-    host::text(&text.0)
+    host::short_text(&text.0, MAX_SERVER_MESSAGE * 8)
         .map(|s| sanitize(&s, MAX_SERVER_MESSAGE))
         .unwrap_or_default()
 }
@@ -243,10 +201,7 @@ pub fn server_date_ms(header: &Raw) -> Option<f64> {
     if host::kind(&value) == Kind::Absent {
         value = host::get(header, "date");
     }
-    if host::text_len(&value) > 64 {
-        return None;
-    }
-    parse_http_date(&host::text(&value)?)
+    parse_http_date(&host::short_text(&value, 64)?)
 }
 
 /// Parses `Sun, 06 Nov 1994 08:49:37 GMT`.
@@ -304,7 +259,7 @@ mod tests {
 
     #[test]
     fn rest_headers_match_authing_wxapp_sdk() {
-        let token = Passed(json!("tok"));
+        let token = Passed::new(json!("tok"));
         let headers = headers(&options(Some("pool1")), Transport::RestJson, Some(&token));
         assert_eq!(
             headers.to_json(),
@@ -353,8 +308,12 @@ mod tests {
     fn rest_success_returns_data() {
         let body = json!({"code": 200, "message": "ok", "data": {"id": "u1"}});
         assert_eq!(
-            parse_rest(ok(&body), Lang::ZhCn).unwrap().unwrap().0,
-            json!({"id": "u1"})
+            parse_rest(ok(&body), Lang::ZhCn)
+                .unwrap()
+                .unwrap()
+                .0
+                .as_ref(),
+            &json!({"id": "u1"})
         );
         assert!(
             parse_rest(ok(&json!({"code": 200, "data": null})), Lang::ZhCn)
@@ -367,8 +326,8 @@ mod tests {
         // The v3 envelope is understood as well.
         let v3 = json!({"statusCode": 200, "data": {"a": 1}});
         assert_eq!(
-            parse_rest(ok(&v3), Lang::ZhCn).unwrap().unwrap().0,
-            json!({"a": 1})
+            parse_rest(ok(&v3), Lang::ZhCn).unwrap().unwrap().0.as_ref(),
+            &json!({"a": 1})
         );
     }
 
@@ -400,7 +359,7 @@ mod tests {
             (error.code, error.message.as_str()),
             (ErrorCode::ServerRejected, "应用不存在")
         );
-        assert_eq!(error.data.unwrap().0, json!({"hint": 1}));
+        assert_eq!(*error.data.unwrap().0, json!({"hint": 1}));
 
         let html = json!("<html>Bad Gateway</html>");
         let error = parse_rest(
@@ -434,8 +393,9 @@ mod tests {
             parse_graphql(ok(&body), "user", Lang::ZhCn)
                 .unwrap()
                 .unwrap()
-                .0,
-            json!({"id": "u1"})
+                .0
+                .as_ref(),
+            &json!({"id": "u1"})
         );
         let body = json!({"data": {"user": null}});
         assert!(parse_graphql(ok(&body), "user", Lang::ZhCn)

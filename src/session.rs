@@ -142,7 +142,7 @@ impl TokenMemo {
 /// The stored session token, if `stored` (the value storage holds) is one. Anything else —
 /// nothing, garbage, an object — reads as logged out (and is not wiped).
 pub fn stored_token(stored: &Raw) -> Option<Passed> {
-    host::is_token(stored, MAX_TOKEN_LEN).then(|| Passed(stored.clone()))
+    host::is_token(stored, MAX_TOKEN_LEN).then(|| Passed::new(stored.clone()))
 }
 
 /// A session taken over from `authing-wxapp-sdk`.
@@ -160,7 +160,7 @@ pub struct Adopted {
 /// whatever the app id, so neither is the token's audience checked here: the server judges
 /// it at the first call.
 pub fn adopt_legacy(token: &Raw, user: &Raw, now_ms: f64) -> Option<Adopted> {
-    let user = (host::kind(user) == Kind::Object).then(|| Passed(user.clone()));
+    let user = (host::kind(user) == Kind::Object).then(|| Passed::new(user.clone()));
     let token = match stored_token(token) {
         Some(token) => token,
         None => stored_token(&host::get(&user.as_ref()?.0, "token"))?,
@@ -208,12 +208,12 @@ mod tests {
     #[test]
     fn the_memo_follows_the_value() {
         let memo = RefCell::new(None);
-        let a = Passed(json!(token_with(r#"{"sub":"a"}"#)));
-        let b = Passed(json!(token_with(r#"{"sub":"b"}"#)));
+        let a = Passed::new(json!(token_with(r#"{"sub":"a"}"#)));
+        let b = Passed::new(json!(token_with(r#"{"sub":"b"}"#)));
         assert_eq!(TokenMemo::claims(&memo, &a).user_id.as_deref(), Some("a"));
         assert_eq!(TokenMemo::claims(&memo, &b).user_id.as_deref(), Some("b"));
         assert_eq!(TokenMemo::claims(&memo, &a).user_id.as_deref(), Some("a"));
-        assert!(TokenMemo::claims(&memo, &Passed(json!("opaque")))
+        assert!(TokenMemo::claims(&memo, &Passed::new(json!("opaque")))
             .user_id
             .is_none());
     }
@@ -238,13 +238,17 @@ mod tests {
         let user = json!({"id": "u1", "token": token});
         let now = 1_800_000_000_000.0;
         let adopted = adopt_legacy(&json!(token), &user, now).unwrap();
-        assert_eq!(adopted.token.0, json!(token));
-        assert_eq!(adopted.user.unwrap().0, user);
+        assert_eq!(*adopted.token.0, json!(token));
+        assert_eq!(*adopted.user.unwrap().0, user);
         // The token alone is enough; so is the user's own token field.
         assert!(adopt_legacy(&json!(token), &Raw::Null, now).is_some());
         assert_eq!(
-            adopt_legacy(&Raw::Null, &user, now).unwrap().token.0,
-            json!(token)
+            adopt_legacy(&Raw::Null, &user, now)
+                .unwrap()
+                .token
+                .0
+                .as_ref(),
+            &json!(token)
         );
         assert!(adopt_legacy(&json!(""), &user, now).is_some());
         // Whatever the audience: the old SDK sent it for any app id.

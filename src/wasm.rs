@@ -233,7 +233,7 @@ fn set(target: &Object, key: &str, value: &JsValue) {
 }
 
 /// A kept [`Out::Memo`]: its id, the host value it depends on, the built value.
-type Memo = (u32, Option<JsValue>, Rc<JsValue>);
+type Memo = (u32, Option<Rc<JsValue>>, Rc<JsValue>);
 
 /// A built value: made now, or lent from a cache or from the core's own host values (a
 /// clone or a drop of a `JsValue` is a call into JavaScript; an `Rc` clone is not).
@@ -315,7 +315,10 @@ impl Builder {
                         known == id
                             && match (on, depends) {
                                 (None, None) => true,
-                                (Some(on), Some(depends)) => on == depends,
+                                // The same `Rc` is the same value, without asking JS.
+                                (Some(on), Some(depends)) => {
+                                    Rc::ptr_eq(on, depends) || **on == **depends
+                                }
                                 _ => false,
                             }
                     })

@@ -72,14 +72,14 @@ fn answer_from_copy(
         return Ok(Next::Done(Ok(Out::Null)));
     }
     let owner = ctx.claims().user_id;
-    let id = host::read::<crate::json::Id>(&host::get(stored, "id")).and_then(|id| id.0);
+    let id = host::id_of(&host::get(stored, "id"));
     let mine = match (owner, id) {
         (Some(owner), Some(id)) => owner == id,
         (None, Some(_)) => true,
         (_, None) => false,
     };
     Ok(Next::Done(Ok(if mine {
-        Out::Raw(Passed(stored.clone()))
+        Out::Raw(Passed::new(stored.clone()))
     } else {
         Out::Null
     })))
