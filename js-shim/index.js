@@ -134,10 +134,10 @@ AuthenticationClient.prototype.ready = function () {
   return this._ready.then(function () {});
 };
 
-METHODS.forEach(function (name) {
+METHODS.forEach(function (name, index) {
   AuthenticationClient.prototype[name] = function () {
     if (!(this instanceof AuthenticationClient)) return Promise.reject(misuse(name));
-    return this._call(name, Array.prototype.slice.call(arguments));
+    return this._call(index, Array.prototype.slice.call(arguments));
   };
 });
 
@@ -147,17 +147,18 @@ AuthenticationClient.prototype._stored = function () {
 };
 
 /**
- * One call of the operation table: prepare, then drive its steps to the outcome. Calls
+ * One call of the operation table (entry `index`, the position in METHODS): prepare, then
+ * drive its steps to the outcome. Calls
  * the core marks as shareable (e.g. `loginByCode()` without a code) share one flight.
  *
  * Steps are arrays (fewer calls into wasm to build than objects): `[ok, value|error, store]`
  * (the outcome: `ok` a boolean), `[id, need, key, share]` (`need` a string: get it first),
  * or `[id, head, data, share]` (send `head` `{method, url, header, timeout}` with `data`).
  */
-AuthenticationClient.prototype._call = function (name, args) {
+AuthenticationClient.prototype._call = function (index, args) {
   var self = this;
   return this._ready.then(function (core) {
-    var step = core.prepare(name, args.length, args[0], args[1], args[2], args[3], args[4], self._stored(), Date.now());
+    var step = core.prepare(index, args.length, args[0], args[1], args[2], args[3], args[4], self._stored(), Date.now());
     var share = typeof step[0] === 'boolean' ? undefined : step[3];
     if (share === undefined) return drive(self, core, step);
     var existing = self._flights[share];

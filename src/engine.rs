@@ -200,7 +200,13 @@ pub struct Client {
     ledger: Rc<Ledger>,
     memo: RefCell<Option<TokenMemo>>,
     pending: RefCell<Vec<Pending>>,
+    /// Request heads already made, per operation (memo id) and token: the same head serves
+    /// every call until the token changes (and the host keeps what it built from it).
+    heads: RefCell<Vec<Head>>,
 }
+
+/// A kept request head: its memo id, the token it was made for, the head.
+type Head = (u32, Option<Passed>, Rc<Out>);
 
 impl Client {
     /// A client for the options object the caller passed, sharing `ledger` with the other
@@ -217,6 +223,7 @@ impl Client {
             ledger,
             memo: RefCell::new(None),
             pending: RefCell::new(Vec::new()),
+            heads: RefCell::new(Vec::new()),
             options,
         })
     }
@@ -277,7 +284,11 @@ impl Client {
             Ok(args) => args,
             Err(error) => return Step::Done(Outcome::error(error)),
         };
-        let token = session::stored_token(stored);
+        // Only operations that use the session look at the stored token.
+        let token = match op.session {
+            SessionUse::Unused => None,
+            SessionUse::Required(_) => session::stored_token(stored),
+        };
         let ctx = Ctx {
             client: self,
             token: token.as_ref(),
@@ -449,14 +460,71 @@ impl Client {
     }
 
     fn request(&self, pending: &Pending, now: f64) -> Result<Request, Error> {
-        let timeout = self.options.timeout_ms;
         let sent = pending.sent.as_ref();
         // Heads are kept by the host per operation (and token): ids past the headers' own.
         let memo = ops::OPERATIONS
             .iter()
             .position(|op| std::ptr::eq(*op, pending.op))
             .and_then(|at| u32::try_from(at).ok())
-            .map(|at| (16 + at, sent.cloned()));
+            .map(|at| 16 + at);
+        if let (Some(id), Some(data)) = (memo, self.kept_head(memo, sent)) {
+            return Ok(Request {
+                head: Out::Memo(id, data.1, data.0),
+                data: self.body(pending),
+            });
+        }
+        let request = self.new_request(pending, now, memo.map(|id| (id, sent.cloned())))?;
+        if let Out::Memo(id, head, token) = &request.head {
+            let mut heads = self.heads.borrow_mut();
+            heads.retain(|(known, _, _)| known != id);
+            heads.push((*id, token.clone(), head.clone()));
+        }
+        Ok(request)
+    }
+
+    /// The kept head of memo `id` if it was made for `token`: (its token, the head).
+    fn kept_head(
+        &self,
+        id: Option<u32>,
+        token: Option<&Passed>,
+    ) -> Option<(Option<Passed>, Rc<Out>)> {
+        let id = id?;
+        let heads = self.heads.borrow();
+        let (_, kept, head) = heads.iter().find(|(known, _, _)| *known == id)?;
+        let same = match (kept, token) {
+            (None, None) => true,
+            (Some(kept), Some(token)) => {
+                Rc::ptr_eq(&kept.0, &token.0) || host::same(&kept.0, &token.0)
+            }
+            _ => false,
+        };
+        same.then(|| (kept.clone(), head.clone()))
+    }
+
+    /// The body of a call's request.
+    fn body(&self, pending: &Pending) -> Option<Out> {
+        match &pending.op.call {
+            Call::Rest { body, .. } => body.map(|body| body(&pending.args)),
+            Call::Graphql {
+                document,
+                variables,
+                ..
+            } => Some(Out::Obj(vec![
+                ("query", Out::Str(document)),
+                ("variables", variables(&pending.args)),
+            ])),
+            Call::Local(_) => None,
+        }
+    }
+
+    fn new_request(
+        &self,
+        pending: &Pending,
+        now: f64,
+        memo: Option<(u32, Option<Passed>)>,
+    ) -> Result<Request, Error> {
+        let timeout = self.options.timeout_ms;
+        let sent = pending.sent.as_ref();
         match &pending.op.call {
             Call::Rest {
                 method,

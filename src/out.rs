@@ -35,7 +35,7 @@ pub enum Out {
     /// A value the host may build once and reuse while `.0` (what it is, per client) and `.2`
     /// (a host value it depends on, compared with `===`) stay the same: the request headers,
     /// which change only with the token. Hosts must not change it (the shim copies it).
-    Memo(u32, Box<Out>, Option<Passed>),
+    Memo(u32, Rc<Out>, Option<Passed>),
 }
 
 impl std::fmt::Debug for Out {
@@ -139,7 +139,7 @@ impl Request {
             ("timeout", Out::Num(f64::from(timeout))),
         ]);
         let head = match memo {
-            Some((id, token)) => Out::Memo(id, Box::new(head), token),
+            Some((id, token)) => Out::Memo(id, Rc::new(head), token),
             None => head,
         };
         Request { head, data }

@@ -104,13 +104,14 @@ impl Core {
         })
     }
 
-    /// Begins method `op` with its `argc` arguments (the first five passed one by one, and
+    /// Begins method number `op` of the operation table (see [`operations`]; a number, so no
+    /// string crosses) with its `argc` arguments (the first five passed one by one, and
     /// borrowed: no array to read element by element, nothing to release; more than five
     /// is always too many) and what storage holds under the token key.
     #[allow(clippy::too_many_arguments)]
     pub fn prepare(
         &self,
-        op: &str,
+        op: u32,
         argc: u32,
         a0: &JsValue,
         a1: &JsValue,
@@ -128,7 +129,11 @@ impl Core {
             // A sixth argument is past every method's parameters: make the reader say so.
             args.push(&extra);
         }
-        let step = self.client.prepare(op, &args, stored, now);
+        let name = usize::try_from(op)
+            .ok()
+            .and_then(|at| ops::OPERATIONS.get(at))
+            .map_or("", |op| op.name);
+        let step = self.client.prepare(name, &args, stored, now);
         self.out.step(step)
     }
 

@@ -1,5 +1,5 @@
 'use strict';
-// node --test tests/emulator/ — the emulator itself, over real HTTP.
+// node --test tests/emulator/*.test.js — the emulator itself, over real HTTP.
 
 const test = require('node:test');
 const assert = require('node:assert/strict');

@@ -1,6 +1,6 @@
 'use strict';
 // The built package on JavaScriptCore (the iOS WeChat engine), with JIT and with --useJIT=false
-// (as iOS WeChat runs wasm). Run: node --test tests/jsc/   (needs /usr/bin/jsc, see README.md)
+// (as iOS WeChat runs wasm). Run: node --test tests/jsc/*.test.js   (needs /usr/bin/jsc, see README.md)
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert');
