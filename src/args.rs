@@ -205,7 +205,7 @@ fn read_one(param: &Param, value: &Raw, name: &str, lang: Lang) -> Result<Arg, E
         };
     }
     match &param.kind {
-        ParamKind::Text(rule) => read_text_kind(value, kind, *rule)
+        ParamKind::Text(rule) => read_text(value, Some(kind), *rule)
             .map(Arg::Text)
             .or_else(fail),
         ParamKind::WxCode => {
@@ -221,7 +221,7 @@ fn read_one(param: &Param, value: &Raw, name: &str, lang: Lang) -> Result<Arg, E
                 max_len: 256,
                 form: TextForm::VisibleAscii,
             };
-            match read_text(code, rule) {
+            match read_text(code, None, rule) {
                 Ok(code) => Ok(Arg::Text(code)),
                 _ => fail(Problem::Expected(Expected::WxCode)),
             }
@@ -315,12 +315,9 @@ fn check_text_kind(value: &Raw, kind: Option<Kind>, rule: TextRule) -> Result<()
     check_text_in_detail(value, rule)
 }
 
-fn read_text(value: &Raw, rule: TextRule) -> Result<Passed, Problem> {
-    check_text_kind(value, None, rule).map(|()| Passed::new(value.clone()))
-}
-
-fn read_text_kind(value: &Raw, kind: Kind, rule: TextRule) -> Result<Passed, Problem> {
-    check_text_kind(value, Some(kind), rule).map(|()| Passed::new(value.clone()))
+/// A checked string argument (`kind`: the value's kind, when the caller knows it).
+fn read_text(value: &Raw, kind: Option<Kind>, rule: TextRule) -> Result<Passed, Problem> {
+    check_text_kind(value, kind, rule).map(|()| Passed::new(value.clone()))
 }
 
 /// The detailed checks of a string argument, each naming what is wrong.

@@ -115,7 +115,8 @@ impl Failure {
         }
     }
 
-    fn code(self) -> ErrorCode {
+    /// The error code of this failure.
+    pub fn code(self) -> ErrorCode {
         match self {
             Failure::Timeout => ErrorCode::Timeout,
             Failure::Network => ErrorCode::NetworkError,
@@ -200,13 +201,13 @@ pub struct Client {
     ledger: Rc<Ledger>,
     memo: RefCell<Option<TokenMemo>>,
     pending: RefCell<Vec<Pending>>,
-    /// Request heads already made, per operation (memo id) and token: the same head serves
-    /// every call until the token changes (and the host keeps what it built from it).
+    /// Request heads already made, per operation and token: the same head serves every call
+    /// until the token changes (and the host keeps what it built from it).
     heads: RefCell<Vec<Head>>,
 }
 
-/// A kept request head: its memo id, the token it was made for, the head.
-type Head = (u32, Option<Passed>, Rc<Out>);
+/// A kept request head: its operation, the token it was made for, the head.
+type Head = (&'static Op, Option<Passed>, Rc<Out>);
 
 impl Client {
     /// A client for the options object the caller passed, sharing `ledger` with the other
@@ -276,10 +277,21 @@ impl Client {
         stored: &Raw,
         now: f64,
     ) -> Step {
+        match ops::find(name) {
+            Some(op) => self.prepare_op(op, values, stored, now),
+            None => Step::Done(Outcome::error(self.internal("unknown operation"))),
+        }
+    }
+
+    /// [`Client::prepare`] for an entry of the table itself.
+    pub fn prepare_op<R: std::borrow::Borrow<Raw>>(
+        &self,
+        op: &'static Op,
+        values: &[R],
+        stored: &Raw,
+        now: f64,
+    ) -> Step {
         let lang = self.options.lang;
-        let Some(op) = ops::find(name) else {
-            return Step::Done(Outcome::error(self.internal("unknown operation")));
-        };
         let args = match read_args(op.params, values, lang) {
             Ok(args) => args,
             Err(error) => return Step::Done(Outcome::error(error)),
@@ -460,37 +472,34 @@ impl Client {
     }
 
     fn request(&self, pending: &Pending, now: f64) -> Result<Request, Error> {
+        let data = self.body(pending);
         let sent = pending.sent.as_ref();
-        // Heads are kept by the host per operation (and token): ids past the headers' own.
-        let memo = ops::OPERATIONS
-            .iter()
-            .position(|op| std::ptr::eq(*op, pending.op))
-            .and_then(|at| u32::try_from(at).ok())
-            .map(|at| 16 + at);
-        if let (Some(id), Some(data)) = (memo, self.kept_head(memo, sent)) {
+        if let Some(head) = self.kept_head(pending.op, sent) {
             return Ok(Request {
-                head: Out::Memo(id, data.1, data.0),
-                data: self.body(pending),
+                head: Out::Kept(head),
+                data,
             });
         }
-        let request = self.new_request(pending, now, memo.map(|id| (id, sent.cloned())))?;
-        if let Out::Memo(id, head, token) = &request.head {
-            let mut heads = self.heads.borrow_mut();
-            heads.retain(|(known, _, _)| known != id);
-            heads.push((*id, token.clone(), head.clone()));
+        let (head, keep) = self.new_head(pending, now)?;
+        if !keep {
+            return Ok(Request { head, data });
         }
-        Ok(request)
+        let head = Rc::new(head);
+        let mut heads = self.heads.borrow_mut();
+        heads.retain(|(op, _, _)| !std::ptr::eq(*op, pending.op));
+        heads.push((pending.op, sent.cloned(), head.clone()));
+        Ok(Request {
+            head: Out::Kept(head),
+            data,
+        })
     }
 
-    /// The kept head of memo `id` if it was made for `token`: (its token, the head).
-    fn kept_head(
-        &self,
-        id: Option<u32>,
-        token: Option<&Passed>,
-    ) -> Option<(Option<Passed>, Rc<Out>)> {
-        let id = id?;
+    /// The head kept for `op` if it was made for `token`.
+    fn kept_head(&self, op: &'static Op, token: Option<&Passed>) -> Option<Rc<Out>> {
         let heads = self.heads.borrow();
-        let (_, kept, head) = heads.iter().find(|(known, _, _)| *known == id)?;
+        let (_, kept, head) = heads
+            .iter()
+            .find(|(known, _, _)| std::ptr::eq(*known, op))?;
         let same = match (kept, token) {
             (None, None) => true,
             (Some(kept), Some(token)) => {
@@ -498,7 +507,7 @@ impl Client {
             }
             _ => false,
         };
-        same.then(|| (kept.clone(), head.clone()))
+        same.then(|| head.clone())
     }
 
     /// The body of a call's request.
@@ -517,12 +526,9 @@ impl Client {
         }
     }
 
-    fn new_request(
-        &self,
-        pending: &Pending,
-        now: f64,
-        memo: Option<(u32, Option<Passed>)>,
-    ) -> Result<Request, Error> {
+    /// A new head for a call's request, and whether it may be kept for the next calls (not
+    /// when its URL has a query, which may differ per call).
+    fn new_head(&self, pending: &Pending, now: f64) -> Result<(Out, bool), Error> {
         let timeout = self.options.timeout_ms;
         let sent = pending.sent.as_ref();
         match &pending.op.call {
@@ -533,8 +539,8 @@ impl Client {
                 query,
                 body,
             } => {
-                let (url, memo) = match query {
-                    None => (Out::Shared(self.url(*base, path)), memo),
+                let (url, keep) = match query {
+                    None => (Out::Shared(self.url(*base, path)), true),
                     Some(query) => {
                         let ctx = Ctx {
                             client: self,
@@ -543,8 +549,7 @@ impl Client {
                         };
                         let base = self.base(*base);
                         let query = query(&ctx, &pending.args);
-                        // A query may differ per call: this head is not kept.
-                        (Out::Text(format!("{base}{path}?{query}")), None)
+                        (Out::Text(format!("{base}{path}?{query}")), false)
                     }
                 };
                 let transport = if body.is_some() {
@@ -552,30 +557,14 @@ impl Client {
                 } else {
                     Transport::RestNoBody
                 };
-                Ok(Request::new(
-                    *method,
-                    url,
-                    protocol::headers(&self.options, transport, sent),
-                    timeout,
-                    body.map(|body| body(&pending.args)),
-                    memo,
-                ))
+                let header = protocol::headers(&self.options, transport, sent);
+                Ok((Request::head(*method, url, header, timeout), keep))
             }
-            Call::Graphql {
-                document,
-                variables,
-                ..
-            } => Ok(Request::new(
-                Method::Post,
-                Out::Shared(self.graphql_url.clone()),
-                protocol::headers(&self.options, Transport::Graphql, sent),
-                timeout,
-                Some(Out::Obj(vec![
-                    ("query", Out::Str(document)),
-                    ("variables", variables(&pending.args)),
-                ])),
-                memo,
-            )),
+            Call::Graphql { .. } => {
+                let url = Out::Shared(self.graphql_url.clone());
+                let header = protocol::headers(&self.options, Transport::Graphql, sent);
+                Ok((Request::head(Method::Post, url, header, timeout), true))
+            }
             Call::Local(_) => Err(self.internal("answered locally")),
         }
     }
@@ -655,7 +644,7 @@ impl Client {
                     return invalid("the login answer has no user");
                 };
                 let token = host::get(&user.0, "token");
-                if !host::is_token(&token, session::MAX_TOKEN_LEN) {
+                if !session::is_token(&token) {
                     return invalid("the login answer has no token");
                 }
                 let user = user.without("password");
@@ -678,7 +667,7 @@ impl Client {
                     // may hand out a fresh one) becomes the session's, with the user copy.
                     let token = host::get(&user.0, "token");
                     let writes = match &pending.sent {
-                        Some(_) if still_sent && host::is_token(&token, session::MAX_TOKEN_LEN) => {
+                        Some(_) if still_sent && session::is_token(&token) => {
                             self.session_writes(Passed::new(token), Some(user.clone()))
                         }
                         Some(_) if still_sent => vec![self.user_write(Some(user.clone()))],

@@ -156,19 +156,6 @@ pub fn short_text(value: &Raw, max: usize) -> Option<String> {
     }
 }
 
-/// Whether `value` is a string holding a token (b64token syntax, at most `max` units).
-pub fn is_token(value: &Raw, max: usize) -> bool {
-    let source = || format!("^(?=[\\s\\S]{{1,{max}}}$)[A-Za-z0-9._~+/-]+=*$");
-    // Ids 1..=0xffff: tokens by length limit (rules of crate::args use higher ids).
-    let id = u32::try_from(max).unwrap_or(u32::MAX).min(0xffff);
-    match fast_test(value, id, &source) {
-        Some(fits) => fits,
-        None => {
-            kind(value) == Kind::String && text_len(value) <= max && matches(value, Pattern::Token)
-        }
-    }
-}
-
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
     //! Host values in native builds: `serde_json::Value`.
@@ -249,11 +236,6 @@ mod native {
     /// `a === b`.
     pub fn same(a: &Raw, b: &Raw) -> bool {
         a == b
-    }
-
-    /// A string value.
-    pub fn string(text: &str) -> Raw {
-        Raw::String(text.to_owned())
     }
 
     /// Parses JSON text (`None` when it is not JSON).
@@ -490,11 +472,6 @@ mod wasm {
         a == b
     }
 
-    /// A string value.
-    pub fn string(text: &str) -> Raw {
-        JsValue::from_str(text)
-    }
-
     /// Parses JSON text (`None` when it is not JSON).
     pub fn parse_json(text: &str) -> Option<Raw> {
         parse_value(&JsValue::from_str(text)).ok()
@@ -586,7 +563,7 @@ mod tests {
 
     #[test]
     fn passed_values_are_redacted() {
-        let shown = format!("{:?}", Passed::new(string("secret")));
+        let shown = format!("{:?}", Passed::new(Raw::from("secret")));
         assert!(!shown.contains("secret"));
     }
 }

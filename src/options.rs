@@ -124,7 +124,7 @@ impl ClientOptions {
         let token = host::get(raw, "token");
         let token = match host::kind(&token) {
             Kind::Absent => None,
-            _ if host::is_token(&token, 8192) => Some(Passed::new(token)),
+            _ if crate::session::is_token(&token) => Some(Passed::new(token)),
             _ => return fail("token", Problem::Expected(Expected::Token)),
         };
         Ok(ClientOptions {

@@ -32,10 +32,10 @@ pub enum Out {
     Bearer(Passed),
     /// An object with these keys, in order (`Undefined` values are left out).
     Obj(Vec<(&'static str, Out)>),
-    /// A value the host may build once and reuse while `.0` (what it is, per client) and `.2`
-    /// (a host value it depends on, compared with `===`) stay the same: the request headers,
-    /// which change only with the token. Hosts must not change it (the shim copies it).
-    Memo(u32, Rc<Out>, Option<Passed>),
+    /// A value the host may build once and reuse for as long as it is handed the same `Rc`
+    /// (a request head, kept by the engine while the token stays the same). Hosts must not
+    /// change what they built from it (the shim copies the headers it gives `wx.request`).
+    Kept(Rc<Out>),
 }
 
 impl std::fmt::Debug for Out {
@@ -55,7 +55,7 @@ impl std::fmt::Debug for Out {
                 .debug_map()
                 .entries(entries.iter().map(|(k, v)| (k, v)))
                 .finish(),
-            Out::Memo(_, inner, _) => inner.fmt(f),
+            Out::Kept(inner) => inner.fmt(f),
         }
     }
 }
@@ -86,7 +86,7 @@ impl Out {
                     .map(|(k, v)| ((*k).to_owned(), v.to_json()))
                     .collect(),
             ),
-            Out::Memo(_, inner, _) => inner.to_json(),
+            Out::Kept(inner) => inner.to_json(),
         }
     }
 }
@@ -111,7 +111,7 @@ impl Method {
 }
 
 /// A request for `wx.request`: `head` is `{method, url, header, timeout}` (the same for every
-/// call of an operation with the same token, so the host may keep it: an [`Out::Memo`]),
+/// call of an operation with the same token, so the engine keeps it: an [`Out::Kept`]),
 /// `data` the body (an object `wx.request` sends as JSON).
 #[derive(Clone, Debug)]
 pub struct Request {
@@ -122,27 +122,14 @@ pub struct Request {
 }
 
 impl Request {
-    /// A request from its parts; `memo` (an id per client and operation) lets the host keep
-    /// the head while the token stays the same.
-    pub fn new(
-        method: Method,
-        url: Out,
-        header: Out,
-        timeout: u32,
-        data: Option<Out>,
-        memo: Option<(u32, Option<Passed>)>,
-    ) -> Request {
-        let head = Out::Obj(vec![
+    /// The head `{method, url, header, timeout}` of a request.
+    pub fn head(method: Method, url: Out, header: Out, timeout: u32) -> Out {
+        Out::Obj(vec![
             ("method", Out::Str(method.as_str())),
             ("url", url),
             ("header", header),
             ("timeout", Out::Num(f64::from(timeout))),
-        ]);
-        let head = match memo {
-            Some((id, token)) => Out::Memo(id, Rc::new(head), token),
-            None => head,
-        };
-        Request { head, data }
+        ])
     }
 }
 
@@ -159,7 +146,7 @@ impl Request {
 
     fn head_entries(&self) -> &[(&'static str, Out)] {
         let head: &Out = match &self.head {
-            Out::Memo(_, inner, _) => inner,
+            Out::Kept(inner) => inner,
             other => other,
         };
         match head {
@@ -171,11 +158,7 @@ impl Request {
     /// The value of header `name` (case-insensitive), if present (native builds, for tests).
     pub fn header(&self, name: &str) -> Option<String> {
         let header = self.head_entries().iter().find(|(k, _)| *k == "header")?;
-        let header: &Out = match &header.1 {
-            Out::Memo(_, inner, _) => inner,
-            other => other,
-        };
-        match header {
+        match &header.1 {
             Out::Obj(entries) => entries
                 .iter()
                 .find(|(k, _)| k.eq_ignore_ascii_case(name))

@@ -12,8 +12,6 @@
 //! Bodies arrive as the host parsed them (`wx.request` with `dataType: 'json'`): an object, or
 //! the text when it was not JSON. Only the envelope's fields are read; `data` is passed on.
 
-use std::rc::Rc;
-
 use crate::error::{sanitize, Error, ErrorCode};
 use crate::host::{self, Kind, Passed, Raw};
 use crate::options::{ClientOptions, Lang};
@@ -64,8 +62,7 @@ pub fn headers(options: &ClientOptions, transport: Transport, token: Option<&Pas
     if transport != Transport::Graphql {
         headers.push(("accept", Out::Str("application/json, text/plain, */*")));
     }
-    // Per client they change only with the token: the host builds them once per token.
-    Out::Memo(transport as u32, Rc::new(Out::Obj(headers)), token.cloned())
+    Out::Obj(headers)
 }
 
 /// Percent-encodes a query value (everything but RFC 3986 unreserved characters).
@@ -277,10 +274,7 @@ mod tests {
     #[test]
     fn graphql_headers() {
         let headers = headers(&options(None), Transport::Graphql, None);
-        let Out::Memo(_, inner, None) = headers else {
-            panic!("headers are kept per token")
-        };
-        let Out::Obj(entries) = &*inner else {
+        let Out::Obj(entries) = headers else {
             panic!("headers are an object")
         };
         let names: Vec<&str> = entries.iter().map(|(k, _)| *k).collect();

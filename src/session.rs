@@ -21,6 +21,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use crate::args::TextRule;
 use crate::host::{self, Kind, Passed, Raw};
 use crate::jwt::{self, Claims};
 
@@ -29,7 +30,13 @@ pub const LEGACY_TOKEN_KEY: &str = "_authing_token";
 /// Where `authing-wxapp-sdk` stores the user (an object).
 pub const LEGACY_USER_KEY: &str = "_authing_user";
 /// The longest token accepted from storage or a server.
-pub const MAX_TOKEN_LEN: usize = 8192;
+pub const MAX_TOKEN_LEN: usize = TextRule::TOKEN.max_len;
+
+/// Whether `value` is a string holding a token: RFC 6750 `b64token` syntax (it goes into
+/// `Authorization: Bearer`), at most [`MAX_TOKEN_LEN`] long. The argument rule for tokens.
+pub fn is_token(value: &Raw) -> bool {
+    crate::args::check_text(value, TextRule::TOKEN).is_ok()
+}
 
 /// The storage key of the session token of application `app_id`.
 pub fn token_key(app_id: &str) -> String {
@@ -142,7 +149,7 @@ impl TokenMemo {
 /// The stored session token, if `stored` (the value storage holds) is one. Anything else —
 /// nothing, garbage, an object — reads as logged out (and is not wiped).
 pub fn stored_token(stored: &Raw) -> Option<Passed> {
-    host::is_token(stored, MAX_TOKEN_LEN).then(|| Passed::new(stored.clone()))
+    is_token(stored).then(|| Passed::new(stored.clone()))
 }
 
 /// A session taken over from `authing-wxapp-sdk`.

@@ -52,8 +52,8 @@ struct Builder {
     /// came from (static strings, and the client's own shared ones, which live as long as
     /// the core that owns this builder).
     strings: RefCell<Vec<(usize, usize, Rc<JsValue>)>>,
-    /// [`Out::Memo`] values already built: id, the host value they depend on, the value.
-    memos: RefCell<Vec<Memo>>,
+    /// [`Out::Kept`] values already built, by the `Rc` the engine handed over.
+    kept: RefCell<Vec<(Rc<Out>, Rc<JsValue>)>>,
 }
 
 #[wasm_bindgen]
@@ -129,11 +129,14 @@ impl Core {
             // A sixth argument is past every method's parameters: make the reader say so.
             args.push(&extra);
         }
-        let name = usize::try_from(op)
+        let step = match usize::try_from(op)
             .ok()
             .and_then(|at| ops::OPERATIONS.get(at))
-            .map_or("", |op| op.name);
-        let step = self.client.prepare(name, &args, stored, now);
+        {
+            Some(op) => self.client.prepare_op(op, &args, stored, now),
+            // Not an entry of the table: the shim and the core disagree.
+            None => self.client.prepare("", &args, stored, now),
+        };
         self.out.step(step)
     }
 
@@ -181,12 +184,7 @@ impl Core {
     /// `"wxLogin"`), in the client's language, with the host's words.
     #[wasm_bindgen(js_name = hostError)]
     pub fn host_error(&self, kind: &str, detail: &str) -> JsValue {
-        let code = match Failure::from_name(kind) {
-            Failure::Storage => ErrorCode::StorageFailed,
-            Failure::WxLogin => ErrorCode::WxLoginFailed,
-            Failure::Timeout => ErrorCode::Timeout,
-            Failure::Network => ErrorCode::NetworkError,
-        };
+        let code = Failure::from_name(kind).code();
         self.out.error(&self.client.host_error(code, detail))
     }
 
@@ -236,9 +234,6 @@ fn set(target: &Object, key: &str, value: &JsValue) {
     // Defining a property on a fresh plain object cannot fail.
     let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }
-
-/// A kept [`Out::Memo`]: its id, the host value it depends on, the built value.
-type Memo = (u32, Option<Rc<JsValue>>, Rc<JsValue>);
 
 /// A built value: made now, or lent from a cache or from the core's own host values (a
 /// clone or a drop of a `JsValue` is a call into JavaScript; an `Rc` clone is not).
@@ -310,24 +305,13 @@ impl Builder {
                 }
                 Val::Made(object.into())
             }
-            Out::Memo(id, inner, depends) => {
-                let depends = depends.as_ref().map(|passed| &passed.0);
+            Out::Kept(inner) => {
                 let known = self
-                    .memos
+                    .kept
                     .borrow()
                     .iter()
-                    .find(|(known, on, _)| {
-                        known == id
-                            && match (on, depends) {
-                                (None, None) => true,
-                                // The same `Rc` is the same value, without asking JS.
-                                (Some(on), Some(depends)) => {
-                                    Rc::ptr_eq(on, depends) || **on == **depends
-                                }
-                                _ => false,
-                            }
-                    })
-                    .map(|(_, _, value)| value.clone());
+                    .find(|(out, _)| Rc::ptr_eq(out, inner))
+                    .map(|(_, value)| value.clone());
                 if let Some(value) = known {
                     return Val::Kept(value);
                 }
@@ -335,9 +319,10 @@ impl Builder {
                     Val::Made(value) => value,
                     other => other.get().clone(),
                 });
-                let mut memos = self.memos.borrow_mut();
-                memos.retain(|(known, _, _)| known != id);
-                memos.push((*id, depends.cloned(), value.clone()));
+                let mut kept = self.kept.borrow_mut();
+                // What only this list still holds, the engine has replaced: forget it.
+                kept.retain(|(out, _)| Rc::strong_count(out) > 1);
+                kept.push((inner.clone(), value.clone()));
                 Val::Kept(value)
             }
         }

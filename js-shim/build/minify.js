@@ -2,7 +2,7 @@
 // Lowers the shipped JS to ES2017 and minifies it, with esbuild (one file at a time: each
 // stays its own CommonJS module, as the mini program's `require` resolves them). The package
 // counts toward the mini program's 2 MB main package; WeChat's "build npm" and older phone
-// engines reject syntax newer than ES2017, which esbuild rewrites (`?.`, `??`, optional catch
+// engines reject syntax newer than ES2017, which esbuild rewrites (optional chaining, nullish coalescing, optional catch
 // binding, ...) or refuses with an error, never ships. check-es2017.js checks the result.
 // Usage: node js-shim/build/minify.js DIR [BANNER]   (rewrites every DIR/*.js in place;
 // BANNER, a comment, heads index.js)
