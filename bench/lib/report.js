@@ -31,6 +31,11 @@ function fmtMs(n) {
   return n < 10 ? n.toFixed(2) : n.toFixed(1);
 }
 
+/** `median [p10–p90]` of a summary, in ms. */
+function fmtSpread(summary) {
+  return fmtMs(summary.median) + ' [' + fmtMs(summary.p10) + '–' + fmtMs(summary.p90) + ']';
+}
+
 function fmtRatio(r) {
   if (r === null || r === undefined || !Number.isFinite(r)) return 'n/a';
   return (r < 0.1 ? r.toFixed(3) : r.toFixed(2)) + '×';
@@ -136,8 +141,8 @@ function buildRows(r) {
     const ratio = o.median / p.median;
     rows.push({
       measure: 'Node start-up: require → first wx.request, ms (median [p10–p90], ' + o.n + ' fresh processes)',
-      ours: fmtMs(o.median) + ' [' + fmtMs(o.p10) + '–' + fmtMs(o.p90) + ']',
-      peer: fmtMs(p.median) + ' [' + fmtMs(p.p10) + '–' + fmtMs(p.p90) + ']',
+      ours: fmtSpread(o),
+      peer: fmtSpread(p),
       ratio: fmtRatio(ratio),
       target: fmtTarget(TARGETS.startupNode),
       status: status(ratio, TARGETS.startupNode),
@@ -149,8 +154,8 @@ function buildRows(r) {
     const p = s.nodeModules.peer.summary;
     rows.push({
       measure: '↳ same, loaded from npm node_modules/ (Node unit tests; info)',
-      ours: fmtMs(o.median) + ' [' + fmtMs(o.p10) + '–' + fmtMs(o.p90) + ']',
-      peer: fmtMs(p.median) + ' [' + fmtMs(p.p10) + '–' + fmtMs(p.p90) + ']',
+      ours: fmtSpread(o),
+      peer: fmtSpread(p),
       ratio: fmtRatio(o.median / p.median),
       target: '—',
       status: '—',
@@ -189,8 +194,8 @@ function buildRows(r) {
     const ratio = o.median / p.median;
     rows.push({
       measure: 'JSC without JIT, start-up: require → first wx.request, ms (median [p10–p90], ' + o.n + ' jsc processes)',
-      ours: fmtMs(o.median) + ' [' + fmtMs(o.p10) + '–' + fmtMs(o.p90) + ']',
-      peer: fmtMs(p.median) + ' [' + fmtMs(p.p10) + '–' + fmtMs(p.p90) + ']',
+      ours: fmtSpread(o),
+      peer: fmtSpread(p),
       ratio: fmtRatio(ratio),
       target: fmtTarget(TARGETS.startupJscNoJit),
       status: status(ratio, TARGETS.startupJscNoJit),
@@ -266,7 +271,7 @@ function jscBody(r) {
   if (!off && !on) return [];
   const any = [off, on].filter(Boolean).map((m) => m.ours || m.peer)[0];
   const body = [];
-  const spread = (x) => fmtMs(x.median) + ' [' + fmtMs(x.p10) + '–' + fmtMs(x.p90) + ']';
+  const spread = (x) => fmtSpread(x);
   /** [ours, peer, ours/peer] of one figure of a mode; `pick(side)` → number or summary. */
   const trio = (mode, pick, fmt) => {
     const get = (side) => (mode && mode[side] ? pick(mode[side]) : undefined);

@@ -16,6 +16,7 @@ const acorn = require('acorn');
 const { startEmulator } = require('../emulator');
 const { createMiniProgram } = require('../sandbox');
 const { runScenario, describeFailures } = require('../jsc/runner');
+const { rejection, assertCodedError } = require('../package/assertions');
 const { SDK, SDK_DIR, UNUSED_PROBE, listFiles, snapshotPkg, compileExamples, removeCompiled } = require('./compiled-package');
 
 const APP_ID = 'GEN_AUTH_APP_ID';
@@ -202,19 +203,6 @@ function client(mp, options = {}) {
   return new AuthenticationClient({ appId: APP_ID, host: emulator.url, ...options });
 }
 
-async function rejection(promise) {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected a rejection');
-}
-
-function assertCode(error, code) {
-  assert.equal(Object.prototype.toString.call(error), '[object Error]', 'an Error object');
-  assert.equal(error.code, code, error.message);
-}
 
 /** The code package with its config.js pointed at the emulator (as examples/run-demo.js does). */
 function withEmulatorConfig(dir) {
@@ -324,11 +312,11 @@ describe('the compiled code package in the WeChat sandbox', () => {
 
     const { GenAuthError } = mp.require(SDK);
     const reused = await rejection(genauth.loginByCode(code));
-    assertCode(reused, 'WX_CODE_USED');
+    assertCodedError(reused, 'WX_CODE_USED');
     assert.ok(reused instanceof GenAuthError);
     assert.equal(reused.serverCode, 40163);
-    assertCode(await rejection(genauth.loginByCode('not-a-real-code')), 'WX_CODE_INVALID');
-    assertCode(await rejection(genauth.loginByCode('')), 'INVALID_ARGUMENT');
+    assertCodedError(await rejection(genauth.loginByCode('not-a-real-code')), 'WX_CODE_INVALID');
+    assertCodedError(await rejection(genauth.loginByCode('')), 'INVALID_ARGUMENT');
     assert.equal(await genauth.getToken(), here.token, 'failed logins keep the session');
   });
 
@@ -368,18 +356,18 @@ describe('the compiled code package in the WeChat sandbox', () => {
     for (const [faultPath, kind, code, call] of faults) {
       emulator.injectFault({ path: faultPath, kind, delayMs: 1000 });
       const error = await rejection(call());
-      assertCode(error, code);
+      assertCodedError(error, code);
       assert.ok(!error.message.includes(user.token), 'no token in messages');
       assert.equal(JSON.stringify([...mp.storage.entries()].sort()), stored, `${kind}: the session is untouched`);
     }
     emulator.clearFaults();
     assert.equal((await genauth.getCurrentUser()).id, user.id, 'works again afterwards');
-    assertCode(await rejection(client(launch({ root: compiled.dir, login: async () => { throw new Error('offline'); } })).loginByCode()), 'WX_LOGIN_FAILED');
+    assertCodedError(await rejection(client(launch({ root: compiled.dir, login: async () => { throw new Error('offline'); } })).loginByCode()), 'WX_LOGIN_FAILED');
   });
 
   test('fails without the .wasm.br', async () => {
     const root = copyOf(compiled.dir, (copy) => fs.rmSync(path.join(copy, SDK_DIR, 'core.wasm.br')));
-    assertCode(await rejection(sandboxLogin(root)), 'WASM_LOAD_FAILED');
+    assertCodedError(await rejection(sandboxLogin(root)), 'WASM_LOAD_FAILED');
   });
 
   test('fails without a Babel helper the SDK requires', async () => {

@@ -9,6 +9,7 @@ const zlib = require('zlib');
 const { startEmulator } = require('../emulator');
 const { createMiniProgram } = require('../sandbox');
 const { makeCodePackage, miniprogramDir, PKG } = require('./code-package');
+const { rejection, assertCodedError } = require('./assertions');
 
 const APP_ID = 'GEN_AUTH_APP_ID';
 const WX_APP = 'wx1234567890abcdef';
@@ -71,23 +72,6 @@ function storedSession(mp) {
 /** Everything in wx storage, as WeChat keeps it. */
 function snapshot(mp) {
   return JSON.stringify([...mp.storage.entries()].sort());
-}
-
-/** Awaits a promise that must reject, and returns the error. */
-async function rejection(promise) {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected a rejection');
-}
-
-function assertCodedError(error, code) {
-  assert.equal(Object.prototype.toString.call(error), '[object Error]', 'an Error object');
-  assert.equal(error.code, code, error.message);
-  assert.equal(typeof error.message, 'string');
-  assert.ok(error.message.length > 0);
 }
 
 describe('loginByCode and the account rules', () => {
