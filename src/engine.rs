@@ -229,11 +229,6 @@ impl Client {
         })
     }
 
-    /// The options.
-    pub fn options(&self) -> &ClientOptions {
-        &self.options
-    }
-
     /// The storage keys the host reads at start, in the order [`Client::start`] takes them:
     /// this SDK's token, then `authing-wxapp-sdk`'s token and user. The first is also read
     /// before every call and after every answer.

@@ -2,19 +2,22 @@
 //!
 //! Calls are few and coarse, because on iOS WeChat runs wasm without a JIT and every
 //! crossing costs: per network round trip the shim calls `prepare` once and `complete`
-//! once. Values cross as JavaScript values, not text: the server's JSON is parsed by the
-//! runtime (`wx.request` with `dataType: 'json'`), the core reads the few fields it decides
-//! on through serde-wasm-bindgen and js-sys, and hands the rest back as the same objects.
-//! Strings the core makes are made in JavaScript once per instance (static ones) or once per
-//! client (URLs, ids, keys) and reused; only per-call text (messages, query strings) is
-//! copied out.
+//! once, and wasm calls back into JavaScript as little as it can. Values cross as
+//! JavaScript values, not text: the server's JSON is parsed by the runtime (`wx.request`
+//! with `dataType: 'json'`), the core reads the few fields it decides on through js-sys
+//! (`src/host.rs`), and hands the rest back as the same objects. Strings the core makes are
+//! made in JavaScript once per core (static ones, and the client's URLs, ids and keys) and
+//! reused; a request head once per operation and token; only per-call text (messages,
+//! query strings) is copied out. Arguments are borrowed, so nothing is released after.
 //!
-//! Every call returns one object:
-//! - `{id, request, share?}`: send `request` with `wx.request`, then `complete` or `failed`;
-//! - `{id, need: "wxLogin" | "storage", key?, share?}`: get it, then `supply` (or `failed`);
-//! - `{ok: true, value, store?}` or `{ok: false, error: {code, message, serverCode?, data?},
-//!   store?}`: finished; `store` lists `{key, value, cache}` writes (`value` undefined: remove
-//!   the key; `cache`: a failed write removes the key and the call still succeeds).
+//! Every call returns one array (built in one call, where an object would take one per key):
+//! - `[id, head, data, share]`: send `head` (`{method, url, header, timeout}`) with `data`
+//!   through `wx.request`, then `complete` or `failed`;
+//! - `[id, need, key, share]`, `need` a string (`"wxLogin"` or `"storage"`, with `key`): get
+//!   it, then `supply` (or `failed`);
+//! - `[ok, value or error, store]`, `ok` a boolean: finished; `error` is `{code, message,
+//!   serverCode?, data?}`; `store` lists `[key, value, cache]` writes (`value` undefined:
+//!   remove the key; `cache`: a failed write removes the key and the call still succeeds).
 //!
 //! `share`: calls made with no arguments that may share one flight (concurrent
 //! `loginByCode()`s share one `wx.login`); the shim keys them by it and `cancel`s the
@@ -58,7 +61,7 @@ struct Builder {
 
 #[wasm_bindgen]
 impl Core {
-    /// Validates the options object. Throws `{ok: false, error: {code: "INVALID_OPTIONS", ...}}`.
+    /// Validates the options object. Throws the outcome `[false, {code: "INVALID_OPTIONS", ...}]`.
     #[wasm_bindgen(constructor)]
     pub fn new(options: &JsValue) -> Result<Core, JsValue> {
         let ledger = LEDGER.with(Rc::clone);
@@ -86,7 +89,7 @@ impl Core {
     }
 
     /// Start-up, given what the three keys hold (`read_failed`: reading storage threw).
-    /// Returns `{ok: true, value: null, store}`.
+    /// Returns the outcome `[true, null, store]`.
     pub fn start(
         &self,
         stored: &JsValue,
