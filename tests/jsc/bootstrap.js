@@ -9,7 +9,8 @@
 // - A host bridge: one line `<marker>{"id","op","args"}` on stdout per host call, answered by one
 //   line `{"id","ok","value"|"error"}` read with `readline()` (jsc blocks meanwhile). Both lines
 //   are pure ASCII: jsc's readline decodes its input as Latin-1, so non-ASCII is \u-escaped.
-// - The phone's globals: `wx` (request, login, storage), `WXWebAssembly` (path-only, built on
+// - The phone's globals: `wx` (request, login, storage, getRandomValues from a seeded generator,
+//   chooseMedia/chooseImage answered from a plan, uploadFile over the bridge), `WXWebAssembly` (path-only, built on
 //   jsc's WebAssembly, which is then deleted), `setTimeout`/`clearTimeout`/`setInterval`/
 //   `clearInterval` (jsc has only an uncancellable setTimeout), a minimal `console`. The jsc
 //   shell's own globals (print, readFile, load, ...) are removed, and eval/new Function are
@@ -134,7 +135,7 @@
   var loginIdentity = { appid: config.wechatAppId, person: 'jsc-default-' + config.runId };
   var loginPlan = []; // answers for the next wx.login calls: {code} or {fail}, before the real ones
   var storageFailure = null; // when set, storage writes throw this errMsg
-  var counts = { login: 0, request: 0 };
+  var counts = { login: 0, request: 0, getRandomValues: 0, chooseMedia: 0, chooseImage: 0, uploadFile: 0 };
   // Where wx.request sends requests: the bridge by default; measure.js swaps in canned answers.
   var transport = function (options) {
     return host('request', options);
@@ -176,6 +177,118 @@
     if (typeof which === 'function') which(result);
     if (typeof options.complete === 'function') options.complete(result);
   }
+  /**
+   * An async wx API in WeChat's two styles: callbacks, or a Promise when none is given.
+   * impl(options) answers synchronously {ok, result}; the answer is delivered later (callLater).
+   */
+  function asyncWx(name, impl) {
+    return function (options) {
+      options = options || {};
+      var promised = !options.success && !options.fail && !options.complete;
+      counts[name] += 1;
+      var answer;
+      try {
+        answer = impl(options);
+      } catch (e) {
+        var message = e && e.message ? e.message : String(e);
+        answer = fail(message.indexOf(name + ':fail') === 0 ? message : name + ':fail ' + message);
+      }
+      if (!promised) {
+        callLater(function () {
+          callbacks(options, answer.ok, answer.result);
+        });
+        return undefined;
+      }
+      return new Promise(function (resolve, reject) {
+        callLater(function () {
+          (answer.ok ? resolve : reject)(answer.result);
+        });
+      });
+    };
+  }
+  function fail(errMsg, errno) {
+    var result = { errMsg: errMsg };
+    if (errno !== undefined) result.errno = errno;
+    return { ok: false, result: result };
+  }
+  function typeName(value) {
+    if (value === null) return 'Null';
+    if (typeof value === 'object') return 'Object';
+    return (typeof value).replace(/^./, function (c) {
+      return c.toUpperCase();
+    });
+  }
+  /** Bytes given as an array of numbers, a typed array, an ArrayBuffer or a string (UTF-8). */
+  function toBytes(bytes, what) {
+    if (typeof bytes === 'string') return new Uint8Array(bytesOf(bytes));
+    if (bytes instanceof ArrayBuffer) return new Uint8Array(bytes.slice(0));
+    if (ArrayBuffer.isView(bytes)) return new Uint8Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    if (Array.isArray(bytes)) return Uint8Array.from(bytes);
+    throw new Error(what + ': bytes must be an array of numbers, a typed array, an ArrayBuffer or a string');
+  }
+
+  // wx.getRandomValues: deterministic bytes from a seeded generator (mulberry32; NOT
+  // cryptographic), the same sequence in every run unless harness.seedRandom / setRandomValues.
+  var RANDOM_VALUES_LIMIT = 1048576; // "最大 1048576" (the wx.getRandomValues doc)
+  var randomState = 0x2545f491;
+  var randomSource = null; // harness.setRandomValues(fn): fn(length) -> bytes
+  function seededBytes(length) {
+    var out = new Uint8Array(length);
+    for (var i = 0; i < length; i++) {
+      randomState = (randomState + 0x6d2b79f5) | 0;
+      var t = Math.imul(randomState ^ (randomState >>> 15), 1 | randomState);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      out[i] = (t ^ (t >>> 14)) & 0xff;
+    }
+    return out;
+  }
+
+  // Files of the mini program (temp paths such as wxfile://tmp_1.png): what chooseMedia /
+  // chooseImage chose and harness.addFile added; wx.uploadFile sends them.
+  var files = {}; // '$' + path -> Uint8Array
+  var tempFileSeq = 0;
+  var choosePlan = []; // answers for the next chooseMedia/chooseImage calls (harness.planChooseImage)
+  var uploads = []; // what wx.uploadFile sent (harness.uploads)
+  function addFile(path, bytes) {
+    if (typeof path !== 'string' || path === '') throw new Error('addFile: path must be a non-empty string');
+    files['$' + path] = toBytes(bytes, 'addFile');
+    return path;
+  }
+  /** The next planned pick: [{path, size}], or a fail answer (null in the plan: the user cancelled). */
+  function pick(api, count) {
+    if (!choosePlan.length) return fail(api + ':fail jsc harness: no chooseImage answer planned (harness.planChooseImage)');
+    var answer = choosePlan.shift();
+    if (answer === null || answer === undefined) return fail(api + ':fail cancel');
+    if (typeof answer.fail === 'string') return fail(api + ':fail ' + answer.fail, answer.errno);
+    var list = Array.isArray(answer) ? answer : [answer];
+    if (list.length > count) return fail(api + ':fail jsc harness: ' + list.length + ' files planned, more than count ' + count);
+    for (var i = 0; i < list.length; i++) {
+      if (!list[i] || list[i].bytes === undefined) return fail(api + ':fail jsc harness: a planned file needs bytes ({path?, bytes, name?})');
+    }
+    return {
+      ok: true,
+      result: list.map(function (item) {
+        tempFileSeq += 1;
+        var ext = /\.([A-Za-z0-9]{1,8})$/.exec(item.name || '');
+        var path = item.path || 'wxfile://tmp_' + config.runId.replace(/[^\w]/g, '') + '_' + tempFileSeq + '.' + (ext ? ext[1].toLowerCase() : 'png');
+        addFile(path, item.bytes);
+        return { path: path, size: files['$' + path].length };
+      })
+    };
+  }
+  function pickCount(api, count) {
+    if (count === undefined) return 9;
+    if (typeof count !== 'number' || !(count >= 1) || Math.floor(count) !== count) {
+      throw new Error(api + ':fail parameter error: count should be a positive integer, got ' + String(count));
+    }
+    return Math.min(count, 20);
+  }
+  function hex(bytes) {
+    var out = '';
+    for (var i = 0; i < bytes.length; i++) out += (bytes[i] < 16 ? '0' : '') + bytes[i].toString(16);
+    return out;
+  }
+
   var storage = {};
   function storageKey(key) {
     if (typeof key !== 'string' || key === '') throw new Error('getStorageSync:fail parameter error: key should be String instead of ' + typeof key);
@@ -277,6 +390,101 @@
         }),
         currentSize: 0,
         limitSize: 10240
+      };
+    },
+    getRandomValues: asyncWx('getRandomValues', function (options) {
+      var length = options.length;
+      if (typeof length !== 'number') {
+        return fail('getRandomValues:fail parameter error: parameter.length should be Number instead of ' + typeName(length) + ';');
+      }
+      if (!(length > 0) || length > RANDOM_VALUES_LIMIT || Math.floor(length) !== length) {
+        return fail('getRandomValues:fail invalid length ' + length + ' (an integer 1..' + RANDOM_VALUES_LIMIT + ')');
+      }
+      var bytes = randomSource ? toBytes(randomSource(length), 'setRandomValues') : seededBytes(length);
+      if (bytes.length !== length) throw new Error('the setRandomValues function gave ' + bytes.length + ' bytes, not ' + length);
+      return { ok: true, result: { randomValues: bytes.buffer, errMsg: 'getRandomValues:ok' } };
+    }),
+    chooseMedia: asyncWx('chooseMedia', function (options) {
+      var count = pickCount('chooseMedia', options.count);
+      var mediaType = Array.isArray(options.mediaType) ? options.mediaType : ['image', 'video'];
+      if (mediaType.indexOf('image') < 0 && mediaType.indexOf('mix') < 0) {
+        return fail('chooseMedia:fail jsc harness: only images can be chosen, mediaType is ' + JSON.stringify(mediaType));
+      }
+      var picked = pick('chooseMedia', count);
+      if (!picked.ok) return picked;
+      return {
+        ok: true,
+        result: {
+          tempFiles: picked.result.map(function (f) {
+            return { tempFilePath: f.path, size: f.size, fileType: 'image' };
+          }),
+          type: 'image',
+          errMsg: 'chooseMedia:ok'
+        }
+      };
+    }),
+    chooseImage: asyncWx('chooseImage', function (options) {
+      var picked = pick('chooseImage', pickCount('chooseImage', options.count));
+      if (!picked.ok) return picked;
+      return {
+        ok: true,
+        result: {
+          tempFilePaths: picked.result.map(function (f) {
+            return f.path;
+          }),
+          tempFiles: picked.result,
+          errMsg: 'chooseImage:ok'
+        }
+      };
+    }),
+    // Always returns an UploadTask (wx.uploadFile has no Promise style); the parent does the
+    // multipart POST (real HTTP, like request). The answer's data is the body as text.
+    uploadFile: function (options) {
+      options = options || {};
+      counts.uploadFile += 1;
+      var aborted = false;
+      var answer;
+      var bytes = typeof options.filePath === 'string' ? files['$' + options.filePath] : undefined;
+      if (typeof options.url !== 'string' || !/^https?:\/\//i.test(options.url)) {
+        answer = { fail: 'uploadFile:fail invalid url "' + options.url + '"' };
+      } else if (typeof options.filePath !== 'string') {
+        answer = { fail: 'uploadFile:fail parameter error: parameter.filePath should be String instead of ' + typeName(options.filePath) + ';' };
+      } else if (typeof options.name !== 'string' || options.name === '') {
+        answer = { fail: 'uploadFile:fail parameter error: parameter.name should be String instead of ' + typeName(options.name) + ';' };
+      } else if (!bytes) {
+        answer = { fail: 'uploadFile:fail file not found' };
+      } else {
+        var formData = {};
+        Object.keys(options.formData || {}).forEach(function (k) {
+          var v = options.formData[k];
+          if (v !== undefined) formData[k] = v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v);
+        });
+        var sent = {
+          url: options.url,
+          header: options.header || {},
+          formData: formData,
+          name: options.name,
+          filePath: options.filePath,
+          fileName: options.filePath.replace(/^.*[\/\\]/, ''),
+          timeout: typeof options.timeout === 'number' ? options.timeout : 60000
+        };
+        uploads.push({ url: sent.url, header: sent.header, formData: formData, name: sent.name, filePath: sent.filePath, fileName: sent.fileName, size: bytes.length });
+        sent.bytesHex = hex(bytes);
+        answer = host('uploadFile', sent);
+      }
+      callLater(function () {
+        if (aborted) return callbacks(options, false, { errMsg: 'uploadFile:fail abort' });
+        if (answer.fail) return callbacks(options, false, { errMsg: answer.fail });
+        callbacks(options, true, { data: answer.data, statusCode: answer.statusCode, errMsg: 'uploadFile:ok' });
+      });
+      return {
+        abort: function () {
+          aborted = true;
+        },
+        onProgressUpdate: function () {},
+        offProgressUpdate: function () {},
+        onHeadersReceived: function () {},
+        offHeadersReceived: function () {}
       };
     }
   };
@@ -495,9 +703,36 @@
     instantiateCalls: function () {
       return instantiateCalls.slice();
     },
-    /** How often the package called wx.login and wx.request so far. */
+    /** How often the package called wx.login, wx.request, getRandomValues, chooseMedia, chooseImage, uploadFile. */
     counts: function () {
-      return { login: counts.login, request: counts.request };
+      return JSON.parse(JSON.stringify(counts));
+    },
+    /** Removes a wx API, as an older base library lacks it (e.g. 'getRandomValues' < 2.15.0, 'chooseMedia' < 2.10.0). */
+    removeWx: function (name) {
+      delete wx[name];
+    },
+    /** Restarts the seeded generator behind wx.getRandomValues. */
+    seedRandom: function (seed) {
+      randomState = seed | 0;
+    },
+    /** wx.getRandomValues answers fn(length) (bytes) from now on; null: the seeded generator again. */
+    setRandomValues: function (fn) {
+      randomSource = typeof fn === 'function' ? fn : null;
+    },
+    /**
+     * The next chooseMedia/chooseImage calls answer these, in order: `{path?, bytes, name?}` (or
+     * an array of them), `null` (the user cancelled: '<api>:fail cancel'), or `{fail, errno?}`.
+     */
+    planChooseImage: function (answers) {
+      choosePlan = choosePlan.concat(answers);
+    },
+    /** Puts a file into the mini program's files (e.g. a chooseAvatar temp path); returns the path. */
+    addFile: function (path, bytes) {
+      return addFile(path, bytes);
+    },
+    /** What wx.uploadFile sent so far: [{url, header, formData, name, filePath, fileName, size}]. */
+    uploads: function () {
+      return JSON.parse(JSON.stringify(uploads));
     },
     log: function () {
       logLine('log', Array.prototype.map.call(arguments, show).join(' '));

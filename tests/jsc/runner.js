@@ -107,6 +107,64 @@ function performRequest(options) {
   });
 }
 
+/**
+ * Node side of `wx.uploadFile`: a real multipart/form-data POST (the formData fields, then the
+ * file under `name`, its bytes sent from jsc as hex), answered the way WeChat reports it:
+ * `{statusCode, data: <body text>}` for any status, `{fail: 'uploadFile:fail …'}` otherwise.
+ */
+function performUpload(options) {
+  return new Promise((resolve) => {
+    let settled = false;
+    let timer = null;
+    const finish = (answer) => {
+      if (settled) return;
+      settled = true;
+      if (timer) clearTimeout(timer);
+      resolve(answer);
+    };
+    let url;
+    try {
+      url = new URL(options.url);
+    } catch (e) {
+      return finish({ fail: `uploadFile:fail invalid url "${options.url}"` });
+    }
+    const quote = (text) => '"' + String(text).replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A') + '"';
+    const boundary = '----WeChatJscFormBoundary' + Math.random().toString(16).slice(2);
+    const ext = (/\.([A-Za-z0-9]+)$/.exec(options.fileName) || [])[1];
+    const types = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp' };
+    const parts = [];
+    for (const [k, v] of Object.entries(options.formData || {})) {
+      parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name=${quote(k)}\r\n\r\n${v}\r\n`));
+    }
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name=${quote(options.name)}; filename=${quote(options.fileName)}\r\n`
+      + `Content-Type: ${types[String(ext).toLowerCase()] || 'application/octet-stream'}\r\n\r\n`));
+    parts.push(Buffer.from(options.bytesHex, 'hex'));
+    parts.push(Buffer.from(`\r\n--${boundary}--\r\n`));
+    const body = Buffer.concat(parts);
+    // The page's headers, except the ones WeChat sets itself: the body is always multipart.
+    const headers = {};
+    for (const [k, v] of Object.entries(options.header || {})) {
+      if (!['content-type', 'content-length', 'referer'].includes(k.toLowerCase())) headers[k] = String(v);
+    }
+    headers['content-type'] = `multipart/form-data; boundary=${boundary}`;
+    headers['content-length'] = body.length;
+    const lib = url.protocol === 'https:' ? https : http;
+    const req = lib.request(url, { method: 'POST', headers }, (res) => {
+      const chunks = [];
+      res.on('data', (chunk) => chunks.push(chunk));
+      res.on('end', () => finish({ statusCode: res.statusCode, data: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', (e) => finish({ fail: `uploadFile:fail ${e.message}` }));
+    });
+    req.on('error', (e) => finish({ fail: `uploadFile:fail ${e.message}` }));
+    const timeout = typeof options.timeout === 'number' ? options.timeout : 60000;
+    timer = setTimeout(() => {
+      finish({ fail: 'uploadFile:fail timeout' });
+      req.destroy();
+    }, timeout);
+    req.end(body);
+  });
+}
+
 /** JSON for jsc's readline, which decodes Latin-1: everything past ASCII goes \u-escaped. */
 function asciiJson(value) {
   return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
@@ -199,6 +257,7 @@ function drive({ jit, config, emulator, tmp, pkgCopy, timeoutMs, scenarioPath })
 
     const handlers = {
       request: (args) => performRequest(args),
+      uploadFile: (args) => performUpload(args),
       login: (args) => ({ code: emulator.mintCode(args.appid, args.person) }),
       emulator: (args) => {
         if (!EMULATOR_METHODS.includes(args.method)) throw new Error(`emulator.${args.method} is not available to scenarios`);

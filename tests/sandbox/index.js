@@ -30,6 +30,7 @@ const WRAPPER_PARAMS = [
 
 const STORAGE_ENTRY_LIMIT = 1024 * 1024; // 1 MB per key
 const STORAGE_TOTAL_LIMIT = 10 * 1024 * 1024; // 10 MB per mini program
+const RANDOM_VALUES_LIMIT = 1048576; // wx.getRandomValues: "最大 1048576" (its doc)
 const NOT_A_PATH = 'WebAssembly.instantiate: not support wxfile: or http: path';
 
 // Runs inside the context once: helpers that create context-realm values.
@@ -69,6 +70,13 @@ function isHttpUrl(url) {
   return typeof url === 'string' && /^https?:\/\/[^/\s]+/i.test(url);
 }
 
+/** The type name WeChat's parameter errors use: "... should be String instead of Undefined;". */
+function typeName(value) {
+  if (value === null) return 'Null';
+  if (typeof value === 'object') return 'Object';
+  return (typeof value).replace(/^./, (c) => c.toUpperCase());
+}
+
 function toQueryString(data) {
   return Object.keys(data)
     .map((k) => encodeURIComponent(k) + '=' + encodeURIComponent(data[k]))
@@ -89,6 +97,10 @@ function createMiniProgram(options) {
   const instantiateResult = options.instantiateResult || 'pair';
   const syntaxCheck = options.syntaxCheck || 'npm';
   const hostConsole = options.console || console;
+  const tempPathStyle = options.tempPathStyle || 'wxfile';
+  if (tempPathStyle !== 'wxfile' && tempPathStyle !== 'http') {
+    throw new Error("createMiniProgram: tempPathStyle must be 'wxfile' (phones) or 'http' (DevTools)");
+  }
   if (instantiateResult !== 'pair' && instantiateResult !== 'instance') {
     throw new Error("createMiniProgram: instantiateResult must be 'pair' or 'instance'");
   }
@@ -116,6 +128,8 @@ function createMiniProgram(options) {
     pages: null,
     app: undefined,
     requests: [],
+    uploads: [],
+    files: new Map(),
     ui: [],
     closed: false,
   };
@@ -267,18 +281,75 @@ function createMiniProgram(options) {
   });
 
   // ------------------------------------------------------------------------------------------
+  // Network helpers shared by wx.request and wx.uploadFile
+
+  const USER_AGENT = 'Mozilla/5.0 (iPhone; CPU iPhone OS 16_0 like Mac OS X) AppleWebKit/605.1.15 '
+    + '(KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.50(0x18003237) NetType/WIFI Language/zh_CN miniProgram';
+
+  /**
+   * The headers WeChat sends: the page's `header` keys as given (minus Referer, which WeChat
+   * forbids and sets itself, and minus `skip(lowerCaseKey)`), then Referer and a User-Agent.
+   */
+  function outgoingHeaders(given, skip) {
+    const headers = {};
+    given = given && typeof given === 'object' ? given : {};
+    for (const k of Object.keys(given)) {
+      const lower = k.toLowerCase();
+      if (lower === 'referer' || given[k] === undefined || (skip && skip(lower))) continue;
+      headers[k] = String(given[k]);
+    }
+    headers.Referer = 'https://servicewechat.com/' + wechatAppId + '/0/page-frame.html';
+    if (!Object.keys(headers).some((k) => k.toLowerCase() === 'user-agent')) headers['User-Agent'] = USER_AGENT;
+    return headers;
+  }
+
+  /** The response headers with the server's spelling (repeats joined by ','), and its cookies. */
+  function responseHeaders(res) {
+    const header = {};
+    const cookies = [];
+    for (let i = 0; i < res.rawHeaders.length; i += 2) {
+      const k = res.rawHeaders[i];
+      const v = res.rawHeaders[i + 1];
+      if (k.toLowerCase() === 'set-cookie') cookies.push(v);
+      header[k] = Object.prototype.hasOwnProperty.call(header, k) ? header[k] + ',' + v : v;
+    }
+    return { header, cookies };
+  }
+
+  /** Adds `on<Event>(listener)` / `off<Event>(listener?)` to a task; returns the listener list. */
+  function taskEvent(task, event) {
+    const listeners = [];
+    task['on' + event] = fn(function (listener) {
+      if (typeof listener === 'function') listeners.push(listener);
+    }, 'on' + event);
+    task['off' + event] = fn(function (listener) {
+      if (listener === undefined) listeners.length = 0;
+      const i = listeners.indexOf(listener);
+      if (i >= 0) listeners.splice(i, 1);
+    }, 'off' + event);
+    return listeners;
+  }
+
+  /** Call every listener later (a macrotask) with a context copy of `value`. */
+  function emit(listeners, value) {
+    if (!listeners.length) return;
+    later(() => {
+      for (const l of listeners.slice()) l(toCtx(value));
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------
   // wx.request: real HTTP
 
   const METHODS = ['OPTIONS', 'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'TRACE', 'CONNECT'];
 
   function request(o) {
     o = o || {};
-    if (typeof options.onRequest === 'function') options.onRequest(o);
-    const headersListeners = [];
+    if (typeof options.onRequest === 'function') options.onRequest(o, { api: 'request' });
     let settled = false;
     let req = null;
     let timer = null;
-    const entry = { abort: null };
+    const entry = { api: 'request', abort: null };
 
     const task = realm.object();
     const finish = (ok, result) => {
@@ -296,14 +367,7 @@ function createMiniProgram(options) {
       if (req) req.destroy();
       failWith('abort');
     }, 'abort');
-    task.onHeadersReceived = fn(function onHeadersReceived(listener) {
-      if (typeof listener === 'function') headersListeners.push(listener);
-    }, 'onHeadersReceived');
-    task.offHeadersReceived = fn(function offHeadersReceived(listener) {
-      if (listener === undefined) headersListeners.length = 0;
-      const i = headersListeners.indexOf(listener);
-      if (i >= 0) headersListeners.splice(i, 1);
-    }, 'offHeadersReceived');
+    const headersListeners = taskEvent(task, 'HeadersReceived');
 
     const url0 = o.url;
     const method = String(o.method || 'GET').toUpperCase();
@@ -319,24 +383,12 @@ function createMiniProgram(options) {
       return task;
     }
 
-    // Headers as given (WeChat forbids Referer and sets it itself), content-type defaults to JSON.
-    const headers = {};
-    let contentTypeKey = null;
-    const given = o.header && typeof o.header === 'object' ? o.header : {};
-    for (const k of Object.keys(given)) {
-      if (k.toLowerCase() === 'referer') continue;
-      if (given[k] === undefined) continue;
-      headers[k] = String(given[k]);
-      if (k.toLowerCase() === 'content-type') contentTypeKey = k;
-    }
+    // Headers as given, content-type defaults to JSON.
+    const headers = outgoingHeaders(o.header);
+    let contentTypeKey = Object.keys(headers).find((k) => k.toLowerCase() === 'content-type');
     if (!contentTypeKey) {
       contentTypeKey = 'content-type';
       headers[contentTypeKey] = 'application/json';
-    }
-    headers.Referer = 'https://servicewechat.com/' + wechatAppId + '/0/page-frame.html';
-    if (!Object.keys(headers).some((k) => k.toLowerCase() === 'user-agent')) {
-      headers['User-Agent'] = 'Mozilla/5.0 (iPhone; CPU iPhone OS 16_0 like Mac OS X) AppleWebKit/605.1.15 '
-        + '(KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.50(0x18003237) NetType/WIFI Language/zh_CN miniProgram';
     }
 
     // Body / query string, as the WeChat docs describe.
@@ -388,19 +440,8 @@ function createMiniProgram(options) {
     }, timeout);
     req.on('error', (e) => failWith(e && e.message ? e.message : String(e)));
     req.on('response', (res) => {
-      const header = {};
-      const cookies = [];
-      for (let i = 0; i < res.rawHeaders.length; i += 2) {
-        const k = res.rawHeaders[i];
-        const v = res.rawHeaders[i + 1];
-        if (k.toLowerCase() === 'set-cookie') cookies.push(v);
-        header[k] = Object.prototype.hasOwnProperty.call(header, k) ? header[k] + ',' + v : v;
-      }
-      if (headersListeners.length) {
-        later(() => {
-          for (const l of headersListeners.slice()) l(toCtx({ header, cookies }));
-        });
-      }
+      const { header, cookies } = responseHeaders(res);
+      emit(headersListeners, { header, cookies });
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('error', (e) => failWith(e && e.message ? e.message : String(e)));
@@ -435,8 +476,7 @@ function createMiniProgram(options) {
 
   function serialize(api, key, data) {
     if (typeof key !== 'string') {
-      throw ctxError(api + ':fail parameter error: parameter.key should be String instead of '
-        + (key === null ? 'Null' : typeof key === 'object' ? 'Object' : (typeof key).replace(/^./, (c) => c.toUpperCase())) + ';');
+      throw ctxError(api + ':fail parameter error: parameter.key should be String instead of ' + typeName(key) + ';');
     }
     if (key === '') throw ctxError(api + ':fail parameter error: parameter.key should not be empty');
     let text;
@@ -528,21 +568,289 @@ function createMiniProgram(options) {
   // ------------------------------------------------------------------------------------------
   // Randomness, system and account info
 
+  // wx.getRandomValues (base library 2.15.0): `length` an integer, at most 1048576 (its doc).
+  // options.randomValues: false removes it (an older base library), a function makes the bytes.
+  const randomSource = options.randomValues !== undefined ? options.randomValues : options.getRandomValues;
+  if (randomSource !== undefined && randomSource !== true && randomSource !== false && typeof randomSource !== 'function') {
+    throw new Error('createMiniProgram: randomValues must be true, false or a function (length) => bytes');
+  }
   const getRandomValues = asyncApi('getRandomValues', (o, done) => {
     const length = o.length;
-    if (typeof length !== 'number' || !(length > 0) || length > 1048576 || Math.floor(length) !== length) {
-      done(false, { errMsg: 'getRandomValues:fail invalid length' });
+    if (typeof length !== 'number') {
+      done(false, { errMsg: 'getRandomValues:fail parameter error: parameter.length should be Number instead of ' + typeName(length) + ';' });
+      return;
+    }
+    if (!(length > 0) || length > RANDOM_VALUES_LIMIT || Math.floor(length) !== length) {
+      done(false, { errMsg: 'getRandomValues:fail invalid length ' + length + ' (sandbox: an integer 1..' + RANDOM_VALUES_LIMIT + ')' });
       return;
     }
     try {
-      const bytes = options.getRandomValues ? options.getRandomValues(length) : nodeCrypto.randomBytes(length);
-      if (!(bytes instanceof ArrayBuffer) && !ArrayBuffer.isView(bytes)) throw new Error('getRandomValues override returned no bytes');
-      if (bytes.byteLength !== length) throw new Error('getRandomValues override returned ' + bytes.byteLength + ' bytes, not ' + length);
+      const bytes = typeof randomSource === 'function' ? randomSource(length) : nodeCrypto.randomBytes(length);
+      if (!(bytes instanceof ArrayBuffer) && !ArrayBuffer.isView(bytes)) throw new Error('the randomValues function returned no bytes');
+      if (bytes.byteLength !== length) throw new Error('the randomValues function returned ' + bytes.byteLength + ' bytes, not ' + length);
       done(true, { randomValues: bytes, errMsg: 'getRandomValues:ok' }); // toCtx copies into a context ArrayBuffer
     } catch (e) {
       done(false, { errMsg: 'getRandomValues:fail ' + e.message });
     }
   });
+
+  // ------------------------------------------------------------------------------------------
+  // Files of the mini program (temp files): what chooseMedia / chooseImage make, and mp.addFile
+  // (e.g. the temp path `open-type="chooseAvatar"` hands to the page). wx.uploadFile reads them.
+
+  const files = mp.files; // path -> Buffer
+
+  /** Any byte-ish value as a fresh Buffer (strings are UTF-8). */
+  function toBuffer(bytes, what) {
+    if (typeof bytes === 'string') return Buffer.from(bytes, 'utf8');
+    if (bytes instanceof CtxArrayBuffer || bytes instanceof ArrayBuffer) return Buffer.from(new Uint8Array(bytes));
+    if (ArrayBuffer.isView(bytes)) return Buffer.from(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    throw new Error(what + ': bytes must be a Buffer, a typed array, an ArrayBuffer or a string');
+  }
+
+  /** A new temp path in the style of the device: `wxfile://tmp_<hex>.png` or `http://tmp/<hex>.png`. */
+  function newTempPath(name) {
+    const m = /\.([A-Za-z0-9]{1,8})$/.exec(name || '');
+    const ext = m ? m[1].toLowerCase() : 'png';
+    const id = nodeCrypto.randomBytes(16).toString('hex');
+    return tempPathStyle === 'http' ? 'http://tmp/' + id + '.' + ext : 'wxfile://tmp_' + id + '.' + ext;
+  }
+
+  function addFile(filePath, bytes) {
+    if (typeof filePath !== 'string' || filePath === '') throw new Error('mp.addFile: path must be a non-empty string');
+    files.set(filePath, toBuffer(bytes, 'mp.addFile'));
+    return filePath;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // wx.chooseMedia (base library 2.10.0) and wx.chooseImage: the "user" is options.chooseImage.
+
+  /**
+   * Ask options.chooseImage (the user at the picker) for images. done(ok, result) with the
+   * chosen files as [{ path, size }] registered in mp.files, or a fail result.
+   */
+  function pick(api, request, done) {
+    const fail = (reason, errno) => done(false, errno === undefined
+      ? { errMsg: api + ':fail ' + reason }
+      : { errMsg: api + ':fail ' + reason, errno });
+    if (typeof options.chooseImage !== 'function') {
+      fail('sandbox: no chooseImage function given to createMiniProgram');
+      return;
+    }
+    Promise.resolve()
+      .then(() => options.chooseImage(request))
+      .then((answer) => {
+        if (answer === null || answer === undefined) return fail('cancel');
+        if (answer && typeof answer.fail === 'string') return fail(answer.fail, answer.errno);
+        const list = Array.isArray(answer) ? answer : [answer];
+        if (list.length === 0) return fail('cancel');
+        if (list.length > request.count) {
+          throw new Error('sandbox: chooseImage gave ' + list.length + ' files, more than count ' + request.count);
+        }
+        const chosen = list.map((item) => {
+          if (!item || item.bytes === undefined) throw new Error('sandbox: chooseImage must give { path?, bytes, name? }');
+          const filePath = typeof item.path === 'string' && item.path ? item.path : newTempPath(item.name);
+          addFile(filePath, item.bytes);
+          return { path: filePath, size: files.get(filePath).length };
+        });
+        done(true, chosen);
+      })
+      .catch((e) => fail(e && e.message ? e.message : String(e)));
+  }
+
+  /** count: an integer 1..20 (WeChat's limit since base library 2.25.0), default 9. */
+  function pickCount(api, count, done) {
+    if (count === undefined) return 9;
+    if (typeof count !== 'number' || !(count >= 1) || Math.floor(count) !== count) {
+      done(false, { errMsg: api + ':fail parameter error: count should be a positive integer, got ' + String(count) });
+      return null;
+    }
+    return Math.min(count, 20);
+  }
+
+  const chooseMedia = asyncApi('chooseMedia', (o, done) => {
+    const count = pickCount('chooseMedia', o.count, done);
+    if (count === null) return;
+    const mediaType = Array.isArray(o.mediaType) ? Array.from(o.mediaType) : ['image', 'video'];
+    if (mediaType.indexOf('image') < 0 && mediaType.indexOf('mix') < 0) {
+      done(false, { errMsg: 'chooseMedia:fail sandbox: only images can be chosen, mediaType is ' + JSON.stringify(mediaType) });
+      return;
+    }
+    const request = {
+      api: 'chooseMedia',
+      count,
+      mediaType,
+      sourceType: Array.isArray(o.sourceType) ? Array.from(o.sourceType) : ['album', 'camera'],
+      sizeType: Array.isArray(o.sizeType) ? Array.from(o.sizeType) : ['original', 'compressed'],
+    };
+    pick('chooseMedia', request, (ok, chosen) => done(ok, ok
+      ? {
+        tempFiles: chosen.map((f) => ({ tempFilePath: f.path, size: f.size, fileType: 'image' })),
+        type: 'image',
+        errMsg: 'chooseMedia:ok',
+      }
+      : chosen));
+  });
+
+  const chooseImage = asyncApi('chooseImage', (o, done) => {
+    const count = pickCount('chooseImage', o.count, done);
+    if (count === null) return;
+    const request = {
+      api: 'chooseImage',
+      count,
+      mediaType: ['image'],
+      sourceType: Array.isArray(o.sourceType) ? Array.from(o.sourceType) : ['album', 'camera'],
+      sizeType: Array.isArray(o.sizeType) ? Array.from(o.sizeType) : ['original', 'compressed'],
+    };
+    pick('chooseImage', request, (ok, chosen) => done(ok, ok
+      ? {
+        tempFilePaths: chosen.map((f) => f.path),
+        tempFiles: chosen.map((f) => ({ path: f.path, size: f.size })),
+        errMsg: 'chooseImage:ok',
+      }
+      : chosen));
+  });
+
+  // ------------------------------------------------------------------------------------------
+  // wx.uploadFile: a real multipart/form-data POST of a file of mp.files
+
+  const MIME_TYPES = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', heic: 'image/heic' };
+
+  /** Quote a form-data name / filename the way browsers do (", CR and LF percent-encoded). */
+  function formQuote(text) {
+    return '"' + String(text).replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A') + '"';
+  }
+
+  /** The multipart body: the formData fields, then the file under `name`. */
+  function multipartBody(boundary, formData, name, fileName, contentType, bytes) {
+    const parts = [];
+    const fields = {};
+    if (formData && typeof formData === 'object') {
+      for (const k of Object.keys(formData)) {
+        const v = formData[k];
+        if (v === undefined) continue;
+        // UNCONFIRMED how WeChat sends non-strings; objects go as JSON so they stay readable.
+        fields[k] = v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v);
+        parts.push(Buffer.from('--' + boundary + '\r\nContent-Disposition: form-data; name=' + formQuote(k)
+          + '\r\n\r\n' + fields[k] + '\r\n', 'utf8'));
+      }
+    }
+    parts.push(Buffer.from('--' + boundary + '\r\nContent-Disposition: form-data; name=' + formQuote(name)
+      + '; filename=' + formQuote(fileName) + '\r\nContent-Type: ' + contentType + '\r\n\r\n', 'utf8'));
+    parts.push(bytes);
+    parts.push(Buffer.from('\r\n--' + boundary + '--\r\n', 'utf8'));
+    return { body: Buffer.concat(parts), fields };
+  }
+
+  function uploadFile(o) {
+    o = o || {};
+    if (typeof options.onRequest === 'function') options.onRequest(o, { api: 'uploadFile' });
+    let settled = false;
+    let req = null;
+    let timer = null;
+    const entry = { api: 'uploadFile', abort: null };
+
+    const task = realm.object();
+    const finish = (ok, result) => {
+      if (settled) return;
+      settled = true;
+      if (timer) clearTimeout(timer);
+      const i = mp.requests.indexOf(entry);
+      if (i >= 0) mp.requests.splice(i, 1);
+      deliver(o, ok, toCtx(result));
+    };
+    const failWith = (reason) => finish(false, { errMsg: 'uploadFile:fail ' + reason });
+    const failLater = (reason) => {
+      later(() => failWith(reason));
+      return task;
+    };
+
+    task.abort = fn(function abort() {
+      if (settled) return;
+      if (req) req.destroy();
+      failWith('abort');
+    }, 'abort');
+    const progressListeners = taskEvent(task, 'ProgressUpdate');
+    const headersListeners = taskEvent(task, 'HeadersReceived');
+
+    const url = o.url;
+    const timeout = typeof o.timeout === 'number' && o.timeout > 0 ? o.timeout : requestTimeoutDefault;
+    if (!isHttpUrl(url)) return failLater('invalid url "' + url + '"');
+    if (typeof o.filePath !== 'string') {
+      return failLater('parameter error: parameter.filePath should be String instead of ' + typeName(o.filePath) + ';');
+    }
+    if (typeof o.name !== 'string' || o.name === '') {
+      return failLater('parameter error: parameter.name should be String instead of ' + typeName(o.name) + ';');
+    }
+    const bytes = files.get(o.filePath);
+    if (!bytes) return failLater('file not found');
+
+    const fileName = o.filePath.replace(/^.*[/\\]/, '');
+    const ext = (/\.([A-Za-z0-9]+)$/.exec(fileName) || [])[1];
+    // UNCONFIRMED which Content-Type phones give the file part; the sandbox derives it from the name.
+    const contentType = MIME_TYPES[String(ext).toLowerCase()] || 'application/octet-stream';
+    const boundary = '----WeChatSandboxFormBoundary' + nodeCrypto.randomBytes(12).toString('hex');
+    const { body, fields } = multipartBody(boundary, o.formData, o.name, fileName, contentType, bytes);
+    // WeChat makes the content-type multipart/form-data whatever the page says.
+    const headers = outgoingHeaders(o.header, (k) => k === 'content-type' || k === 'content-length');
+    headers['Content-Type'] = 'multipart/form-data; boundary=' + boundary;
+    headers['Content-Length'] = String(body.length);
+
+    let parsed;
+    try {
+      parsed = new URL(url);
+    } catch (e) {
+      return failLater('invalid url "' + url + '"');
+    }
+    const lib = parsed.protocol === 'https:' ? https : http;
+    try {
+      req = lib.request(parsed, { method: 'POST', headers, agent: false });
+    } catch (e) {
+      return failLater(e.message);
+    }
+    mp.uploads.push({
+      url,
+      name: o.name,
+      filePath: o.filePath,
+      fileName,
+      contentType,
+      bytes: Buffer.from(bytes),
+      formData: fields,
+      header: Object.assign({}, headers),
+    });
+    // close() drops in-flight uploads without calling back.
+    entry.abort = () => {
+      settled = true;
+      if (timer) clearTimeout(timer);
+      req.destroy();
+    };
+    mp.requests.push(entry);
+    timer = setTimeout(() => {
+      if (settled) return;
+      req.destroy();
+      failWith('timeout');
+    }, timeout);
+    req.on('error', (e) => failWith(e && e.message ? e.message : String(e)));
+    req.on('response', (res) => {
+      emit(headersListeners, { header: responseHeaders(res).header });
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('error', (e) => failWith(e && e.message ? e.message : String(e)));
+      res.on('close', () => {
+        if (!res.complete) failWith('socket hang up');
+      });
+      // data is always the body as text (wx.uploadFile never parses JSON), for any status.
+      res.on('end', () => finish(true, {
+        data: Buffer.concat(chunks).toString('utf8'),
+        statusCode: res.statusCode,
+        errMsg: 'uploadFile:ok',
+      }));
+    });
+    req.end(body, () => {
+      if (!settled) emit(progressListeners, { progress: 100, totalBytesSent: body.length, totalBytesExpectedToSend: body.length });
+    });
+    return task;
+  }
 
   const systemInfo = Object.assign({
     brand: 'iPhone',
@@ -594,6 +902,9 @@ function createMiniProgram(options) {
     clearStorage,
     getStorageInfo,
     getRandomValues,
+    chooseMedia,
+    chooseImage,
+    uploadFile: fn(uploadFile, 'uploadFile'),
     getSystemInfoSync,
     getSystemInfo,
     getAccountInfoSync,
@@ -603,6 +914,9 @@ function createMiniProgram(options) {
     hideLoading: uiApi('hideLoading'),
     showModal: uiApi('showModal', { confirm: true, cancel: false }),
   });
+  // Older base libraries lack some APIs: these options remove them (`typeof wx.x === 'undefined'`).
+  if (randomSource === false) delete wx.getRandomValues;
+  if (options.chooseMedia === false) delete wx.chooseMedia;
   if (options.wx) {
     for (const k of Object.keys(options.wx)) {
       wx[k] = typeof options.wx[k] === 'function' ? fn(options.wx[k], k) : options.wx[k];
@@ -945,6 +1259,8 @@ function createMiniProgram(options) {
   /** Evaluate a script in the context (the test's "console" on the phone). */
   mp.evaluate = (code) => vm.runInContext(String(code), context);
   mp.toContext = toCtx;
+  /** Put a file into the mini program's file system (e.g. a chooseAvatar temp path); returns path. */
+  mp.addFile = addFile;
   /** Clear timers, drop in-flight requests without calling back. */
   mp.close = () => {
     mp.closed = true;

@@ -187,7 +187,8 @@ before(async () => {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
+      const raw = Buffer.concat(chunks);
+      const body = raw.toString('utf8');
       const url = new URL(req.url, 'http://x');
       switch (url.pathname) {
         case '/json':
@@ -209,6 +210,11 @@ before(async () => {
         case '/echo':
           res.writeHead(200, { 'Content-Type': 'application/json' });
           res.end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers, rawHeaders: req.rawHeaders, body }));
+          return;
+        case '/upload':
+          // The raw multipart body, base64 (binary-safe); answered as JSON text.
+          res.writeHead(200, { 'Content-Type': 'application/json', 'X-Upload': 'seen' });
+          res.end(JSON.stringify({ method: req.method, headers: req.headers, rawHeaders: req.rawHeaders, body: raw.toString('base64') }));
           return;
         case '/drop':
           req.socket.destroy();
@@ -514,7 +520,7 @@ describe('WXWebAssembly', () => {
 describe('wx.request', () => {
   it('succeeds for 200 with parsed JSON, keeps header case and cookies, calls back asynchronously', async () => {
     let hooked = 0;
-    const mp = newMp({ onRequest: () => { hooked += 1; } });
+    const mp = newMp({ onRequest: (o, info) => { hooked += 1; assert.equal(info.api, 'request'); } });
     const r = await callWx(mp, 'request', { url: base + '/json' });
     assert.equal(r.ok, true);
     assert.equal(r.sync, false);
@@ -663,6 +669,352 @@ describe('wx.login, randomness, info', () => {
     assert.equal(mp.wx.getSystemInfoSync().platform, 'ios');
     assert.equal(mp.wx.getSystemInfoSync().SDKVersion, '3.7.0');
     assert.deepEqual(plain(mp.wx.getAccountInfoSync()), { miniProgram: { appId: 'wxapp123', envVersion: 'develop', version: '' } });
+  });
+});
+
+/** A predicate evaluated inside the context: `inCtx(mp, 'v instanceof ArrayBuffer')(value)`. */
+const inCtx = (mp, expr) => mp.evaluate('(function (v) { return ' + expr + '; })');
+
+/**
+ * start(callback) makes a wx call whose callback is `callback`; checks that it ran as a
+ * macrotask: after the call returned and after a microtask queued right behind the call.
+ */
+async function assertMacrotask(start) {
+  const order = [];
+  await new Promise((resolve) => {
+    start(() => {
+      order.push('callback');
+      resolve();
+    });
+    order.push('returned');
+    Promise.resolve().then(() => order.push('microtask'));
+  });
+  assert.deepEqual(order, ['returned', 'microtask', 'callback']);
+}
+
+// Splits a multipart/form-data body into its parts ({ name, filename, type, content: Buffer }).
+function parseMultipart(body, contentType) {
+  const boundary = /boundary=(.+)$/.exec(contentType)[1];
+  const delimiter = Buffer.from('--' + boundary);
+  assert.equal(body.subarray(body.length - delimiter.length - 4).toString(), '--' + boundary + '--\r\n', 'closing delimiter');
+  const parts = [];
+  for (let pos = body.indexOf(delimiter); ;) {
+    const next = body.indexOf(delimiter, pos + delimiter.length);
+    if (next < 0) break;
+    const chunk = body.subarray(pos + delimiter.length + 2, next - 2); // CRLF after, CRLF before
+    const headEnd = chunk.indexOf('\r\n\r\n');
+    const head = chunk.subarray(0, headEnd).toString('utf8');
+    parts.push({
+      head,
+      name: /\bname="([^"]*)"/.exec(head)[1],
+      filename: (/\bfilename="([^"]*)"/.exec(head) || [])[1],
+      type: (/^Content-Type: (.*)$/im.exec(head) || [])[1],
+      content: chunk.subarray(headEnd + 4),
+    });
+    pos = next;
+  }
+  return parts;
+}
+
+describe('wx.getRandomValues', () => {
+  it('calls back as a macrotask with a context ArrayBuffer of `length` random bytes', async () => {
+    const mp = newMp();
+    await assertMacrotask((cb) => mp.wx.getRandomValues({ length: 8, success: cb }));
+    const r = await callWx(mp, 'getRandomValues', { length: 32 });
+    assert.equal(r.ok, true);
+    assert.equal(r.sync, false);
+    assert.equal(r.res.errMsg, 'getRandomValues:ok');
+    assert.equal(inCtx(mp, 'v instanceof Object && v.randomValues instanceof ArrayBuffer')(r.res), true);
+    assert.equal(r.res.randomValues.byteLength, 32);
+    const again = await mp.wx.getRandomValues({ length: 32 });
+    assert.notDeepEqual(Array.from(new Uint8Array(again.randomValues)), Array.from(new Uint8Array(r.res.randomValues)));
+    assert.equal(inCtx(mp, 'v instanceof Promise')(mp.wx.getRandomValues({ length: 1 })), true, 'a context Promise without callbacks');
+    assert.equal((await mp.wx.getRandomValues({ length: 1048576 })).randomValues.byteLength, 1048576, 'the documented maximum');
+  });
+
+  it('fails for a length that is not an integer 1..1048576', async () => {
+    const mp = newMp();
+    for (const length of [undefined, '16', 0, -1, 1.5, 1048577, NaN]) {
+      const r = await callWx(mp, 'getRandomValues', { length });
+      assert.equal(r.ok, false, String(length));
+      assert.equal(r.sync, false);
+      assert.match(r.res.errMsg, /^getRandomValues:fail /);
+      assert.equal(inCtx(mp, 'v instanceof Object')(r.res), true);
+    }
+    assert.equal((await callWx(mp, 'getRandomValues', {})).res.errMsg,
+      'getRandomValues:fail parameter error: parameter.length should be Number instead of Undefined;');
+    const rejection = await mp.wx.getRandomValues({ length: 0 }).catch((e) => e);
+    assert.match(rejection.errMsg, /^getRandomValues:fail invalid length 0/);
+  });
+
+  it('uses the randomValues function for deterministic bytes, and fails on a wrong answer', async () => {
+    let asked = null;
+    const mp = newMp({ randomValues: (n) => { asked = n; return Uint8Array.from({ length: n }, (_, i) => i); } });
+    const r = await mp.wx.getRandomValues({ length: 5 });
+    assert.equal(asked, 5);
+    assert.deepEqual(Array.from(new Uint8Array(r.randomValues)), [0, 1, 2, 3, 4]);
+    assert.ok(r.randomValues instanceof mp.evaluate('ArrayBuffer'));
+    const short = newMp({ randomValues: () => new Uint8Array(2) });
+    await assert.rejects(short.wx.getRandomValues({ length: 3 }), (e) => /returned 2 bytes, not 3/.test(e.errMsg));
+  });
+
+  it('is absent with randomValues: false (a base library before 2.15.0)', () => {
+    const mp = newMp({ randomValues: false });
+    assert.equal(mp.evaluate('typeof wx.getRandomValues'), 'undefined');
+    assert.equal(mp.evaluate("'getRandomValues' in wx"), false);
+    assert.equal(newMp({ randomValues: true }).evaluate('typeof wx.getRandomValues'), 'function');
+    assert.throws(() => newMp({ randomValues: 'yes' }), /randomValues must be/);
+  });
+});
+
+describe('wx.chooseMedia / wx.chooseImage', () => {
+  const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff]);
+
+  it('chooseMedia gives the chosen image as a temp file, in the context realm, as a macrotask', async () => {
+    const asked = [];
+    const mp = newMp({ chooseImage: async (request) => { asked.push(request); return { bytes: PNG }; } });
+    await assertMacrotask((cb) => mp.wx.chooseMedia({ count: 1, mediaType: ['image'], success: cb }));
+    const r = await callWx(mp, 'chooseMedia', { count: 1, mediaType: ['image'], sourceType: ['album'] });
+    assert.equal(r.ok, true);
+    assert.equal(r.sync, false);
+    assert.deepEqual(asked[1], { api: 'chooseMedia', count: 1, mediaType: ['image'], sourceType: ['album'], sizeType: ['original', 'compressed'] });
+    assert.equal(r.res.errMsg, 'chooseMedia:ok');
+    assert.equal(r.res.type, 'image');
+    assert.equal(r.res.tempFiles.length, 1);
+    const file = r.res.tempFiles[0];
+    assert.match(file.tempFilePath, /^wxfile:\/\/tmp_[0-9a-f]{32}\.png$/, 'a phone-style temp path');
+    assert.equal(file.size, PNG.length);
+    assert.equal(file.fileType, 'image');
+    assert.deepEqual(mp.files.get(file.tempFilePath), PNG);
+    assert.equal(inCtx(mp, 'v instanceof Object && v.tempFiles instanceof Array && v.tempFiles[0] instanceof Object')(r.res), true);
+    const viaPromise = await mp.wx.chooseMedia({ count: 1, mediaType: ['image'] });
+    assert.notEqual(viaPromise.tempFiles[0].tempFilePath, file.tempFilePath, 'a new temp path per pick');
+  });
+
+  it('keeps a given path, names files after `name`, and makes DevTools paths with tempPathStyle http', async () => {
+    const given = newMp({ chooseImage: async () => ({ path: 'http://tmp/given.png', bytes: 'abc' }) });
+    assert.equal((await given.wx.chooseMedia({ mediaType: ['image'] })).tempFiles[0].tempFilePath, 'http://tmp/given.png');
+    assert.equal(given.files.get('http://tmp/given.png').toString(), 'abc');
+    const named = newMp({ chooseImage: async () => ({ bytes: PNG, name: 'photo.JPG' }) });
+    assert.match((await named.wx.chooseImage({})).tempFilePaths[0], /^wxfile:\/\/tmp_[0-9a-f]{32}\.jpg$/);
+    const devtools = newMp({ tempPathStyle: 'http', chooseImage: async () => ({ bytes: PNG }) });
+    assert.match((await devtools.wx.chooseMedia({})).tempFiles[0].tempFilePath, /^http:\/\/tmp\/[0-9a-f]{32}\.png$/);
+    assert.throws(() => newMp({ tempPathStyle: 'ftp' }), /tempPathStyle/);
+  });
+
+  it('chooseImage gives tempFilePaths and tempFiles [{ path, size }], several files up to count', async () => {
+    const mp = newMp({ chooseImage: async () => [{ bytes: PNG }, { bytes: Buffer.from('xy'), name: 'b.gif' }] });
+    const r = await callWx(mp, 'chooseImage', { count: 2 });
+    assert.equal(r.ok, true);
+    assert.equal(r.sync, false);
+    assert.equal(r.res.errMsg, 'chooseImage:ok');
+    assert.equal(r.res.tempFilePaths.length, 2);
+    assert.deepEqual(plain(r.res.tempFiles), [
+      { path: r.res.tempFilePaths[0], size: PNG.length },
+      { path: r.res.tempFilePaths[1], size: 2 },
+    ]);
+    assert.match(r.res.tempFilePaths[1], /\.gif$/);
+    assert.equal(inCtx(mp, 'v.tempFilePaths instanceof Array && v.tempFiles[1] instanceof Object')(r.res), true);
+    const tooMany = await callWx(mp, 'chooseImage', { count: 1 });
+    assert.equal(tooMany.ok, false);
+    assert.match(tooMany.res.errMsg, /^chooseImage:fail sandbox: chooseImage gave 2 files, more than count 1/);
+  });
+
+  it('fails with "<api>:fail cancel" when the user cancels (null)', async () => {
+    const mp = newMp({ chooseImage: async () => null });
+    const media = await callWx(mp, 'chooseMedia', { count: 1, mediaType: ['image'] });
+    assert.equal(media.ok, false);
+    assert.equal(media.sync, false);
+    assert.deepEqual(plain(media.res), { errMsg: 'chooseMedia:fail cancel' });
+    assert.equal(inCtx(mp, 'v instanceof Object')(media.res), true);
+    const image = await callWx(mp, 'chooseImage', { count: 1 });
+    assert.deepEqual(plain(image.res), { errMsg: 'chooseImage:fail cancel' });
+    await assert.rejects(mp.wx.chooseMedia({}), (e) => e.errMsg === 'chooseMedia:fail cancel');
+    await assertMacrotask((cb) => mp.wx.chooseImage({ fail: cb }));
+    assert.equal(mp.files.size, 0, 'nothing chosen, no file');
+  });
+
+  it('reports other failures: { fail, errno } answers, a throwing hook, no hook, video only, a bad count', async () => {
+    const privacy = newMp({ chooseImage: async () => ({ fail: 'privacy permission is not authorized', errno: 104 }) });
+    assert.deepEqual(plain((await callWx(privacy, 'chooseMedia', {})).res),
+      { errMsg: 'chooseMedia:fail privacy permission is not authorized', errno: 104 });
+    const throwing = newMp({ chooseImage: async () => { throw new Error('camera broken'); } });
+    assert.equal((await callWx(throwing, 'chooseImage', {})).res.errMsg, 'chooseImage:fail camera broken');
+    const none = newMp();
+    assert.match((await callWx(none, 'chooseMedia', {})).res.errMsg, /^chooseMedia:fail sandbox: no chooseImage function/);
+    const mp = newMp({ chooseImage: async () => ({ bytes: PNG }) });
+    assert.match((await callWx(mp, 'chooseMedia', { mediaType: ['video'] })).res.errMsg, /^chooseMedia:fail sandbox: only images/);
+    assert.match((await callWx(mp, 'chooseImage', { count: 0 })).res.errMsg, /^chooseImage:fail parameter error: count/);
+    assert.equal((await callWx(mp, 'chooseMedia', { mediaType: ['mix'] })).ok, true);
+  });
+
+  it('has no chooseMedia with chooseMedia: false (a base library before 2.10.0); chooseImage stays', async () => {
+    const mp = newMp({ chooseMedia: false, chooseImage: async () => ({ bytes: PNG }) });
+    assert.equal(mp.evaluate('typeof wx.chooseMedia'), 'undefined');
+    assert.equal(mp.evaluate('typeof wx.chooseImage'), 'function');
+    assert.equal((await mp.wx.chooseImage({ count: 1 })).tempFiles[0].size, PNG.length);
+  });
+
+  it('mp.addFile puts a file (e.g. a chooseAvatar temp path) into the file system', () => {
+    const mp = newMp();
+    assert.equal(mp.addFile('http://tmp/avatar.png', PNG), 'http://tmp/avatar.png');
+    const view = new Uint8Array([1, 2, 3]);
+    mp.addFile('wxfile://tmp_a.png', view.subarray(1));
+    view[1] = 9;
+    assert.deepEqual(Array.from(mp.files.get('wxfile://tmp_a.png')), [2, 3], 'a copy of the bytes');
+    mp.addFile('wxfile://tmp_b.png', mp.evaluate('new Uint8Array([5]).buffer'));
+    assert.deepEqual(Array.from(mp.files.get('wxfile://tmp_b.png')), [5], 'context ArrayBuffers work');
+    assert.throws(() => mp.addFile('', PNG), /non-empty string/);
+    assert.throws(() => mp.addFile('wxfile://x', 5), /bytes must be/);
+  });
+});
+
+describe('wx.uploadFile', () => {
+  const BYTES = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x0d, 0x0a, 0xff, 0xfe, 0x2d, 0x2d]);
+
+  it('POSTs multipart/form-data with the file under `name`; success gives the body as text', async () => {
+    const hooked = [];
+    const mp = newMp({ onRequest: (o, info) => hooked.push([info.api, o.name]) });
+    mp.addFile('http://tmp/avatar.png', BYTES);
+    const r = await callWx(mp, 'uploadFile', {
+      url: base + '/upload?folder=avatar',
+      filePath: 'http://tmp/avatar.png',
+      name: 'file',
+      header: { 'X-Mixed-Case': 'v', 'Content-Type': 'application/json', Referer: 'https://evil' },
+      formData: { user: 'test', n: 2, o: { a: 1 } },
+    });
+    assert.equal(r.ok, true);
+    assert.equal(r.sync, false);
+    assert.equal(r.res.statusCode, 200);
+    assert.equal(r.res.errMsg, 'uploadFile:ok');
+    assert.equal(typeof r.res.data, 'string', 'data is text even when it is JSON');
+    assert.equal(inCtx(mp, 'v instanceof Object')(r.res), true);
+    assert.deepEqual(hooked, [['uploadFile', 'file']]);
+
+    const seen = JSON.parse(r.res.data);
+    assert.equal(seen.method, 'POST');
+    assert.match(seen.headers['content-type'], /^multipart\/form-data; boundary=\S+$/, 'always multipart');
+    assert.match(seen.headers.referer, /^https:\/\/servicewechat\.com\/wxapp123\//);
+    assert.ok(seen.rawHeaders.includes('X-Mixed-Case'), 'header keys as given');
+    const body = Buffer.from(seen.body, 'base64');
+    assert.equal(Number(seen.headers['content-length']), body.length);
+    const parts = parseMultipart(body, seen.headers['content-type']);
+    assert.deepEqual(parts.map((p) => [p.name, p.filename, p.content.toString()]).slice(0, 3),
+      [['user', undefined, 'test'], ['n', undefined, '2'], ['o', undefined, '{"a":1}']]);
+    const filePart = parts[3];
+    assert.equal(filePart.name, 'file');
+    assert.equal(filePart.filename, 'avatar.png');
+    assert.equal(filePart.type, 'image/png');
+    assert.deepEqual(filePart.content, BYTES, 'the file bytes, unchanged');
+
+    assert.equal(mp.uploads.length, 1);
+    const logged = mp.uploads[0];
+    assert.equal(logged.url, base + '/upload?folder=avatar');
+    assert.equal(logged.name, 'file');
+    assert.equal(logged.fileName, 'avatar.png');
+    assert.deepEqual(logged.bytes, BYTES);
+    assert.deepEqual(logged.formData, { user: 'test', n: '2', o: '{"a":1}' });
+    assert.match(logged.header['Content-Type'], /^multipart\/form-data; boundary=/);
+    assert.equal(mp.requests.length, 0, 'no longer in flight');
+  });
+
+  it('uploads what chooseMedia chose (phone temp path), and succeeds for any status', async () => {
+    const mp = newMp({ chooseImage: async () => ({ bytes: BYTES }) });
+    const chosen = await mp.wx.chooseMedia({ count: 1, mediaType: ['image'] });
+    const path0 = chosen.tempFiles[0].tempFilePath;
+    const ok = await callWx(mp, 'uploadFile', { url: base + '/upload', filePath: path0, name: 'img' });
+    const seen = JSON.parse(ok.res.data);
+    const part = parseMultipart(Buffer.from(seen.body, 'base64'), seen.headers['content-type'])[0];
+    assert.equal(part.name, 'img');
+    assert.equal(part.filename, path0.replace('wxfile://', ''));
+    assert.deepEqual(part.content, BYTES);
+    const r500 = await callWx(mp, 'uploadFile', { url: base + '/text500', filePath: path0, name: 'img' });
+    assert.equal(r500.ok, true);
+    assert.equal(r500.res.statusCode, 500);
+    assert.equal(r500.res.data, 'internal error');
+    const r404 = await callWx(mp, 'uploadFile', { url: base + '/nowhere', filePath: path0, name: 'img' });
+    assert.deepEqual(plain(r404.res), { data: 'not found', statusCode: 404, errMsg: 'uploadFile:ok' });
+  });
+
+  it('returns an UploadTask (never a Promise), calls back as a macrotask, reports progress and headers', async () => {
+    const mp = newMp();
+    mp.addFile('wxfile://tmp_x.png', BYTES);
+    await assertMacrotask((cb) => mp.wx.uploadFile({ url: base + '/upload', filePath: 'wxfile://tmp_x.png', name: 'f', success: cb }));
+    const task = mp.wx.uploadFile({ url: base + '/upload', filePath: 'wxfile://tmp_x.png', name: 'f' });
+    assert.equal(typeof task.then, 'undefined', 'wx.uploadFile has no Promise style');
+    for (const k of ['abort', 'onProgressUpdate', 'offProgressUpdate', 'onHeadersReceived', 'offHeadersReceived']) {
+      assert.equal(typeof task[k], 'function', k);
+    }
+    assert.equal(inCtx(mp, 'v instanceof Object && v.abort instanceof Function')(task), true);
+    const [progress, headers] = await Promise.all([
+      new Promise((resolve) => task.onProgressUpdate(resolve)),
+      new Promise((resolve) => task.onHeadersReceived(resolve)),
+    ]);
+    assert.equal(progress.progress, 100);
+    assert.equal(progress.totalBytesSent, progress.totalBytesExpectedToSend);
+    assert.ok(progress.totalBytesSent > BYTES.length);
+    assert.equal(headers.header['X-Upload'], 'seen');
+    assert.equal(inCtx(mp, 'v instanceof Object && v.header instanceof Object')(headers), true);
+  });
+
+  it('fails with "uploadFile:fail file not found" for a path that is not a file of the mini program', async () => {
+    const mp = newMp();
+    for (const filePath of ['wxfile://tmp_missing.png', 'http://tmp/missing.png', '/pages/index/index.js']) {
+      const r = await callWx(mp, 'uploadFile', { url: base + '/upload', filePath, name: 'file' });
+      assert.equal(r.ok, false);
+      assert.equal(r.sync, false);
+      assert.deepEqual(plain(r.res), { errMsg: 'uploadFile:fail file not found' });
+      assert.equal(inCtx(mp, 'v instanceof Object')(r.res), true);
+    }
+    assert.equal(mp.uploads.length, 0, 'nothing sent');
+    mp.addFile('wxfile://tmp_a.png', BYTES);
+    const noName = await callWx(mp, 'uploadFile', { url: base + '/upload', filePath: 'wxfile://tmp_a.png' });
+    assert.equal(noName.res.errMsg, 'uploadFile:fail parameter error: parameter.name should be String instead of Undefined;');
+    const badUrl = await callWx(mp, 'uploadFile', { url: '/relative', filePath: 'wxfile://tmp_a.png', name: 'f' });
+    assert.match(badUrl.res.errMsg, /^uploadFile:fail invalid url/);
+  });
+
+  it('fails with uploadFile:fail on connection errors, timeouts and abort()', async () => {
+    const mp = newMp();
+    mp.addFile('wxfile://tmp_a.png', BYTES);
+    const o = { filePath: 'wxfile://tmp_a.png', name: 'file' };
+    const s = http.createServer();
+    await new Promise((resolve) => s.listen(0, '127.0.0.1', resolve));
+    const port = s.address().port;
+    await new Promise((resolve) => s.close(resolve));
+    const refused = await callWx(mp, 'uploadFile', Object.assign({ url: 'http://127.0.0.1:' + port + '/upload' }, o));
+    assert.equal(refused.ok, false);
+    assert.match(refused.res.errMsg, /^uploadFile:fail .*ECONNREFUSED/);
+    const dropped = await callWx(mp, 'uploadFile', Object.assign({ url: base + '/drop' }, o));
+    assert.match(dropped.res.errMsg, /^uploadFile:fail /);
+
+    const t0 = Date.now();
+    const slow = await callWx(mp, 'uploadFile', Object.assign({ url: base + '/slow', timeout: 120 }, o));
+    assert.equal(slow.res.errMsg, 'uploadFile:fail timeout');
+    assert.ok(Date.now() - t0 >= 110);
+    const byDefault = newMp({ requestTimeoutDefault: 100 });
+    byDefault.addFile('wxfile://tmp_a.png', BYTES);
+    assert.equal((await callWx(byDefault, 'uploadFile', Object.assign({ url: base + '/slow' }, o))).res.errMsg, 'uploadFile:fail timeout');
+
+    const aborted = await new Promise((resolve) => {
+      const task = mp.wx.uploadFile(Object.assign({ url: base + '/slow', fail: resolve }, o));
+      setTimeout(() => task.abort(), 20);
+    });
+    assert.equal(aborted.errMsg, 'uploadFile:fail abort');
+    assert.equal(mp.requests.length, 0);
+  });
+
+  it('close() drops an upload in flight without calling back', async () => {
+    const mp = newMp();
+    mp.addFile('wxfile://tmp_a.png', BYTES);
+    let called = false;
+    mp.wx.uploadFile({ url: base + '/slow', filePath: 'wxfile://tmp_a.png', name: 'file', complete: () => { called = true; } });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(mp.requests.length, 1);
+    assert.equal(mp.requests[0].api, 'uploadFile');
+    mp.close();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    assert.equal(called, false);
   });
 });
 
