@@ -6,6 +6,10 @@ const http = require('http');
 const crypto = require('crypto');
 const wechat = require('./wechat');
 const genauth = require('./genauth');
+const users = require('./users');
+const codes = require('./codes');
+const directory = require('./directory');
+const rsa = require('./rsa');
 
 const ADMIN_PREFIX = '/__emulator/';
 
@@ -15,6 +19,7 @@ const DEFAULT_APPS = [
 ];
 
 const DEFAULT_TOKEN_TTL_SECONDS = 1296000; // 15 days
+const DEFAULT_VERIFY_CODE_TTL_SECONDS = 300; // SMS and e-mail codes: 5 minutes
 
 /** Every non-admin route: "METHOD /path" -> (state, ctx) -> JSON value sent with HTTP 200. */
 const ROUTES = Object.assign({ 'GET /sns/jscode2session': wechat.jscode2session }, genauth.ROUTES);
@@ -61,7 +66,7 @@ function readBody(req) {
   return new Promise((resolve, reject) => {
     const chunks = [];
     req.on('data', (chunk) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -79,28 +84,41 @@ function notFound(res) {
   send(res, 404, 'text/plain; charset=utf-8', 'Not Found');
 }
 
+function positiveInteger(name, value, fallback) {
+  const result = value === undefined ? fallback : value;
+  if (!(Number.isInteger(result) && result > 0)) throw new Error(name + ' must be a positive integer');
+  return result;
+}
+
 /**
  * Starts the emulator.
- * @param {{port?: number, host?: string, apps?: object[], tokenTtlSeconds?: number}} [options]
+ * @param {{port?: number, host?: string, apps?: object[], tokenTtlSeconds?: number,
+ *   verifyCodeTtlSeconds?: number, rsaPrivateKey?: string | crypto.KeyObject}} [options]
  * @returns {Promise<object>} the Emulator (see README.md)
  */
 async function startEmulator(options) {
   const opts = options || {};
   const port = opts.port === undefined ? 0 : opts.port;
   const host = opts.host || '127.0.0.1';
-  const tokenTtlSeconds = opts.tokenTtlSeconds === undefined ? DEFAULT_TOKEN_TTL_SECONDS : opts.tokenTtlSeconds;
-  if (!(Number.isInteger(tokenTtlSeconds) && tokenTtlSeconds > 0)) throw new Error('tokenTtlSeconds must be a positive integer');
+  const tokenTtlSeconds = positiveInteger('tokenTtlSeconds', opts.tokenTtlSeconds, DEFAULT_TOKEN_TTL_SECONDS);
+  const verifyCodeTtlSeconds = positiveInteger('verifyCodeTtlSeconds', opts.verifyCodeTtlSeconds, DEFAULT_VERIFY_CODE_TTL_SECONDS);
 
   let clockOffsetMs = 0;
   const state = {
     now: () => Date.now() + clockOffsetMs,
+    startedAt: Date.now(),
     url: '',
     tokenTtlSeconds,
+    verifyCodeTtlMs: verifyCodeTtlSeconds * 1000,
     secret: crypto.randomBytes(32),
+    rsa: rsa.createKeyPair(opts.rsaPrivateKey), // kept across reset(): clients cache the public key
     apps: new Map(),
     codes: new Map(), // wx.login code -> {wechatAppId, person, openid, unionid, sessionKey, issuedAt, used}
+    verifyCodes: new Map(), // 'sms:<cc> <phone>' | 'email:<scene>:<email>' -> {code, issuedAt, used}
     users: new Map(), // id -> user record
     revoked: new Set(), // jti of tokens revoked by logout
+    udfs: new Map(), // userPoolId -> Map key -> {key, dataType, label}
+    uploads: new Map(), // key -> {contentType, data}
   };
   const faults = [];
   const requests = [];
@@ -129,16 +147,53 @@ async function startEmulator(options) {
   function reset() {
     state.users.clear();
     state.codes.clear();
+    state.verifyCodes.clear();
     state.revoked.clear();
+    state.udfs.clear(); // back to the default fields
+    state.uploads.clear();
     state.secret = crypto.randomBytes(32); // tokens issued before the reset no longer verify
     clearFaults();
     requests.length = 0;
     clockOffsetMs = 0;
   }
 
-  function users() {
+  function listUsers() {
     return Array.from(state.users.values()).map(genauth.userRecord);
   }
+
+  function decryptPassword(base64) {
+    const plain = rsa.decrypt(state.rsa, base64);
+    if (plain === null) throw new Error('解密客户端密码出错');
+    return plain;
+  }
+
+  function lastSmsCode(phone, phoneCountryCode) {
+    return codes.lastSmsCode(state, phone, phoneCountryCode);
+  }
+
+  function lastEmailCode(email, scene) {
+    if (scene !== undefined && codes.EMAIL_SCENES.indexOf(scene) < 0) throw new Error('scene must be one of ' + codes.EMAIL_SCENES.join(', '));
+    return codes.lastEmailCode(state, email, scene);
+  }
+
+  function udfs(userPoolId) {
+    return Array.from(directory.udfsOf(state, userPoolId || 'pool-default').values()).map((udf) => Object.assign({}, udf));
+  }
+
+  /** Replaces one seeded list of a user (`field` of the record) and returns a copy of it. */
+  function seed(field, build) {
+    return (userId, items) => {
+      const user = directory.seedTarget(state, userId);
+      user[field] = build(user, items);
+      return JSON.parse(JSON.stringify(user[field]));
+    };
+  }
+  const seedRoles = seed('roles', (user, roles) => directory.buildRoles(state, user, roles));
+  const seedResources = seed('resources', (user, resources) => directory.buildResources(resources));
+  const seedOrgs = seed('orgs', (user, orgs) => directory.buildOrgs(state, orgs));
+  const seedApplications = seed('applications', (user, applications) =>
+    applications === null ? null : directory.buildApplications(state, applications)
+  );
 
   /** Takes the first fault matching the request, counting it down. */
   function takeFault(method, path) {
@@ -154,11 +209,13 @@ async function startEmulator(options) {
 
   function route(res, ctx) {
     const handler = ROUTES[ctx.method + ' ' + ctx.path];
-    if (!handler) return notFound(res);
-    sendJson(res, 200, handler(state, ctx));
+    if (handler) return sendJson(res, 200, handler(state, ctx));
+    const file = ctx.method === 'GET' ? genauth.uploadedFile(state, ctx.path) : undefined;
+    if (file) return send(res, 200, file.contentType, file.data);
+    return notFound(res);
   }
 
-  function admin(res, method, path, bodyText) {
+  function admin(res, method, path, query, bodyText) {
     let body = {};
     if (bodyText !== '') {
       try {
@@ -185,7 +242,29 @@ async function startEmulator(options) {
           reset();
           return sendJson(res, 200, { ok: true });
         case 'GET /users':
-          return sendJson(res, 200, users());
+          return sendJson(res, 200, listUsers());
+        case 'POST /users':
+          return sendJson(res, 200, users.seedUser(state, body));
+        case 'GET /sms-code':
+          return sendJson(res, 200, { code: lastSmsCode(query.get('phone') || '', query.get('phoneCountryCode') || undefined) });
+        case 'GET /email-code':
+          return sendJson(res, 200, { code: lastEmailCode(query.get('email') || '', query.get('scene') || undefined) });
+        case 'GET /udfs':
+          return sendJson(res, 200, udfs(query.get('userPoolId') || undefined));
+        case 'POST /udfs':
+          return sendJson(res, 200, directory.defineUdf(state, body));
+        case 'POST /roles':
+          return sendJson(res, 200, seedRoles(body.userId, body.roles));
+        case 'POST /resources':
+          return sendJson(res, 200, seedResources(body.userId, body.resources));
+        case 'POST /orgs':
+          return sendJson(res, 200, seedOrgs(body.userId, body.orgs));
+        case 'POST /applications':
+          return sendJson(res, 200, seedApplications(body.userId, body.applications));
+        case 'GET /public-key':
+          return sendJson(res, 200, { publicKey: state.rsa.publicKey });
+        case 'POST /decrypt-password':
+          return sendJson(res, 200, { password: decryptPassword(body.password) });
         case 'GET /requests':
           return sendJson(res, 200, requests);
         case 'GET /apps':
@@ -204,11 +283,12 @@ async function startEmulator(options) {
   }
 
   async function handle(req, res) {
-    const bodyText = await readBody(req);
+    const rawBody = await readBody(req);
+    const bodyText = rawBody.toString('utf8');
     const parsed = new URL(req.url, 'http://emulator.invalid');
     const method = req.method.toUpperCase();
     const path = parsed.pathname;
-    if (path.startsWith(ADMIN_PREFIX)) return admin(res, method, path, bodyText);
+    if (path.startsWith(ADMIN_PREFIX)) return admin(res, method, path, parsed.searchParams, bodyText);
 
     const query = {};
     parsed.searchParams.forEach((value, key) => {
@@ -217,7 +297,7 @@ async function startEmulator(options) {
     const headers = Object.assign({}, req.headers); // Node lower-cases header names
     requests.push({ method, path, query: Object.assign({}, query), headers: Object.assign({}, headers), body: bodyText });
     const remoteAddress = (req.socket.remoteAddress || '').replace(/^::ffff:/, '');
-    const ctx = { method, path, query, headers, body: bodyText, remoteAddress };
+    const ctx = { method, path, query, headers, body: bodyText, rawBody, remoteAddress };
 
     const fault = takeFault(method, path);
     if (!fault) return route(res, ctx);
@@ -278,12 +358,23 @@ async function startEmulator(options) {
         get requests() {
           return requests;
         },
-        users,
+        users: listUsers,
         addApp,
         setClockOffset,
+        publicKey: state.rsa.publicKey,
+        decryptPassword,
+        seedUser: (fields) => users.seedUser(state, fields),
+        lastSmsCode,
+        lastEmailCode,
+        defineUdf: (spec) => directory.defineUdf(state, spec),
+        udfs,
+        seedRoles,
+        seedResources,
+        seedOrgs,
+        seedApplications,
       });
     });
   });
 }
 
-module.exports = { startEmulator, DEFAULT_APPS, DEFAULT_TOKEN_TTL_SECONDS };
+module.exports = { startEmulator, DEFAULT_APPS, DEFAULT_TOKEN_TTL_SECONDS, DEFAULT_VERIFY_CODE_TTL_SECONDS };
