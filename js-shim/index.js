@@ -22,7 +22,50 @@ var VERSION = '__VERSION__';
  * The public methods, in the order of the core's operation table. A package test checks
  * this list against the table, `index.d.ts` and the README.
  */
-var METHODS = ['loginByCode', 'getCurrentUser', 'checkLoginStatus', 'logout', 'getToken'];
+var METHODS = [
+  'loginByCode',
+  'getPhone',
+  'loginByPhone',
+  'updateAvatar',
+  'loginByEmail',
+  'loginByUsername',
+  'loginByPhoneCode',
+  'loginByPhonePassword',
+  'registerByEmail',
+  'registerByUsername',
+  'registerByPhoneCode',
+  'sendSmsCode',
+  'sendEmail',
+  'resetPasswordByPhoneCode',
+  'resetPasswordByEmailCode',
+  'checkPasswordStrength',
+  'getCurrentUser',
+  'checkLoginStatus',
+  'logout',
+  'getToken',
+  'updateProfile',
+  'updatePassword',
+  'updatePhone',
+  'updateEmail',
+  'bindPhone',
+  'unbindPhone',
+  'bindEmail',
+  'unbindEmail',
+  'linkAccount',
+  'unLinkAccount',
+  'refreshToken',
+  'listOrgs',
+  'listApplications',
+  'listAuthorizedResources',
+  'getSecurityLevel',
+  'hasRole',
+  'listUdv',
+  'setUdv',
+  'removeUdv',
+  'getUdfValue',
+  'setUdfValue',
+  'removeUdfValue'
+];
 
 /**
  * The error every failed call rejects with: an `Error` with a stable `code` (see
@@ -78,13 +121,18 @@ function AuthenticationClient(options) {
   var coreOptions = typeof options === 'string' ? { appId: options } : options;
   var wasmPath;
   var lang;
+  var onError = null;
   if (coreOptions !== null && typeof coreOptions === 'object') {
     wasmPath = coreOptions.wasmPath;
     lang = coreOptions.lang;
+    if (typeof coreOptions.onError === 'function') onError = coreOptions.onError;
     if (wasmPath !== undefined) coreOptions = without(coreOptions, 'wasmPath');
   }
   this._tokenKey = null;
   this._flights = {};
+  this._gets = [];
+  this._lang = lang;
+  this._onError = onError;
   var self = this;
   this._ready = loader.loadCore(wasmPath).then(
     function (bindings) {
@@ -106,6 +154,8 @@ function AuthenticationClient(options) {
         // Seeding or taking over a session is best effort: if storage refuses it, the
         // client still works (logged out) and the next start tries again.
       }
+      // A wx.login code taken now, before any tap on a getPhoneNumber button.
+      wxApi.refreshSpare();
       return core;
     },
     function (cause) {
@@ -137,9 +187,59 @@ AuthenticationClient.prototype.ready = function () {
 METHODS.forEach(function (name, index) {
   AuthenticationClient.prototype[name] = function () {
     if (!(this instanceof AuthenticationClient)) return Promise.reject(misuse(name));
-    return this._call(index, Array.prototype.slice.call(arguments));
+    var self = this;
+    var call = this._call(index, Array.prototype.slice.call(arguments));
+    // A wx.login code for the next getPhoneNumber tap, after this call (never during it).
+    call.then(wxApi.refreshSpare, wxApi.refreshSpare);
+    if (!this._onError) return call;
+    return call.then(null, function (error) {
+      report(self._onError, error);
+      throw error;
+    });
   };
 });
+
+/** The failures of the network or server that `authing-wxapp-sdk` reported as code 500. */
+var TRANSPORT_CODES = { NETWORK_ERROR: true, TIMEOUT: true, SERVER_ERROR: true, INVALID_RESPONSE: true };
+
+/**
+ * `onError(code, message, data)` as `authing-wxapp-sdk` called it: for a failure the server
+ * (or WeChat, through it) answered, with its numeric code; for one of the network, with 500.
+ * Not for what the SDK refused before sending. What the hook returns or throws does not
+ * change the rejection.
+ */
+function report(onError, error) {
+  var code = error.serverCode !== undefined ? error.serverCode : TRANSPORT_CODES[error.code] ? 500 : undefined;
+  if (code === undefined) return;
+  try {
+    onError(code, error.message, error.data === undefined ? null : error.data);
+  } catch (ignored) {
+    // The hook's own failure must not replace the error the caller is about to get.
+  }
+}
+
+var HIGH = /^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)[^]{12,}$/;
+var MIDDLE = /^(?=.*[a-zA-Z])(?=.*\d)[^]{8,}$/;
+
+/**
+ * How strong a password looks, locally and synchronously, as `authing-wxapp-sdk` rated it:
+ * 3 (12+ characters with lower and upper case letters and digits), 2 (8+ with letters and
+ * digits), else 1. Throws a `GenAuthError` (`INVALID_ARGUMENT`) for anything but a string.
+ * @param {string} password
+ * @returns {1|2|3}
+ */
+AuthenticationClient.prototype.computedPasswordSecurityLevel = function (password) {
+  if (typeof password !== 'string') {
+    var zh = !(this instanceof AuthenticationClient) || !english(this._lang);
+    throw GenAuthError({
+      code: 'INVALID_ARGUMENT',
+      message: zh ? '参数无效: password: 应为字符串' : 'Invalid argument: password: expected a string'
+    });
+  }
+  if (HIGH.test(password)) return 3;
+  if (MIDDLE.test(password)) return 2;
+  return 1;
+};
 
 /** What storage holds under the token key now (read before a call and after each answer). */
 AuthenticationClient.prototype._stored = function () {
@@ -177,7 +277,8 @@ AuthenticationClient.prototype._call = function (index, args) {
 };
 
 /** Runs steps until the outcome: a request to send, something to get, or the end. */
-function drive(client, core, step) {
+function drive(client, core, step, started) {
+  if (started === undefined) started = Date.now();
   return new Promise(function (resolve) {
     if (typeof step[0] === 'boolean') {
       resolve(settle(core, step));
@@ -185,36 +286,70 @@ function drive(client, core, step) {
     }
     var id = step[0];
     var failed = function (failure) {
-      return drive(client, core, core.failed(id, failure.kind, failure.detail, client._stored()));
+      return drive(client, core, core.failed(id, failure.kind, failure.detail, client._stored()), started);
     };
     if (typeof step[1] === 'string') {
       resolve(
-        provide(step[1], step[2]).then(function (value) {
-          return drive(client, core, core.supply(id, value, Date.now()));
+        provide(step[1], step[2], started).then(function (value) {
+          return drive(client, core, core.supply(id, value, Date.now()), started);
         }, failed)
       );
       return;
     }
     resolve(
-      wxApi.request(step[1], step[2]).then(function (res) {
-        return drive(client, core, core.complete(id, res.status, res.data, res.header, client._stored(), Date.now()));
+      send(client, step[1], step[2]).then(function (res) {
+        return drive(client, core, core.complete(id, res.status, res.data, res.header, client._stored(), Date.now()), started);
       }, failed)
     );
   });
 }
 
-/** Gets what a step needs from WeChat: a fresh `wx.login` code, or a stored value. */
-function provide(need, key) {
-  if (need === 'wxLogin') {
-    return wxApi.login().then(null, function (errMsg) {
-      throw { kind: 'wxLogin', detail: String(errMsg) };
-    });
+/**
+ * Sends a request; identical GETs in flight (the same head object from the core, which keeps
+ * heads per operation and token) share one `wx.request`, e.g. the public-key fetch of
+ * concurrent password logins.
+ */
+function send(client, head, data) {
+  if (data !== undefined || head.method !== 'GET') return wxApi.request(head, data);
+  var gets = client._gets;
+  for (var i = 0; i < gets.length; i++) {
+    if (gets[i].head === head) return gets[i].answer;
   }
-  return new Promise(function (resolve, reject) {
-    var read = wxApi.readStorage(key);
-    if (read.failed) reject({ kind: 'storage', detail: read.detail });
-    else resolve(read.value);
-  });
+  var entry = { head: head, answer: wxApi.request(head) };
+  gets.push(entry);
+  var done = function () {
+    var at = gets.indexOf(entry);
+    if (at >= 0) gets.splice(at, 1);
+  };
+  entry.answer.then(done, done);
+  return entry.answer;
+}
+
+/**
+ * Gets what a step needs from WeChat: a fresh `wx.login` code, a stored value, random
+ * bytes, the code taken before this call (`started`), an image, an upload.
+ */
+function provide(need, key, started) {
+  switch (need) {
+    case 'wxLogin':
+      return wxApi.login().then(null, function (errMsg) {
+        throw { kind: 'wxLogin', detail: String(errMsg) };
+      });
+    case 'random':
+      return wxApi.randomBytes(key);
+    case 'spareCode':
+      return wxApi.spareCode(started);
+    case 'chooseImage':
+      return wxApi.chooseImage();
+    case 'upload':
+      return wxApi.uploadFile(key[0], key[1]);
+    default:
+      return new Promise(function (resolve, reject) {
+        var read = wxApi.readStorage(key);
+        if (read.failed) reject({ kind: 'storage', detail: read.detail });
+        else resolve(read.value);
+      });
+  }
 }
 
 /** Makes the outcome's storage writes, then returns its value or throws its error. */

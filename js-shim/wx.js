@@ -78,11 +78,32 @@ function isTimeout(err, detail) {
   return /time ?out|timed out|\u8d85\u65f6/i.test(detail);
 }
 
+/** How long a spare `wx.login` code is offered (WeChat's codes work 5 minutes). */
+var SPARE_LIFETIME_MS = 280000;
+
+/**
+ * The spare `wx.login` code: one taken ahead of time, so the getPhoneNumber button's
+ * handler never has to call `wx.login` (which may rotate the session key the phone number
+ * was encrypted with). `{code, at, seq}`; `at` is when `wx.login` was called. A spare is only
+ * good while no later `wx.login` was made by the SDK (`seq`).
+ */
+var spare = null;
+var spareFlight = null;
+var loginSeq = 0;
+/** Whether a new spare is wanted: at start, and after one was used or made stale. */
+var spareWanted = true;
+
 /**
  * Calls `wx.login` and resolves the code.
  * @returns {Promise<string>} rejects with the errMsg text
  */
 function login() {
+  loginSeq += 1;
+  spareWanted = true;
+  return callLogin();
+}
+
+function callLogin() {
   return new Promise(function (resolve, reject) {
     try {
       api().login({
@@ -138,4 +159,190 @@ function writeStorage(writes) {
   }
 }
 
-module.exports = { request: request, login: login, readStorage: readStorage, writeStorage: writeStorage };
+/**
+ * Takes the spare code if it was obtained before `before` (ms) and is still good:
+ * `{code, at}`, or undefined. Waits for a spare being fetched (it was asked for earlier).
+ * @returns {Promise<{code: string, at: number}|undefined>}
+ */
+function spareCode(before) {
+  var wait = spareFlight || Promise.resolve();
+  return wait.then(function () {
+    var taken = takeSpare(before);
+    // None at hand: get one now, for the next tap.
+    if (!taken) spareWanted = true;
+    return taken ? { code: taken.code, at: taken.at } : undefined;
+  });
+}
+
+function takeSpare(before) {
+  var found = spare;
+  if (!found || found.seq !== loginSeq || found.at > before || before - found.at >= SPARE_LIFETIME_MS) return null;
+  spare = null;
+  spareWanted = true;
+  return found;
+}
+
+/**
+ * Gets a new spare code if one is wanted (at start, after one was used) and none is at hand
+ * or on its way. A failed `wx.login` is not retried until a code is used again. Never
+ * rejects.
+ */
+function refreshSpare() {
+  if (!spareWanted || spareFlight) return;
+  spareWanted = false;
+  if (spare && spare.seq === loginSeq && Date.now() - spare.at < SPARE_LIFETIME_MS) return;
+  var at = Date.now();
+  loginSeq += 1;
+  var seq = loginSeq;
+  spareFlight = callLogin().then(
+    function (code) {
+      spareFlight = null;
+      if (seq === loginSeq) spare = { code: code, at: at, seq: seq };
+    },
+    function () {
+      spareFlight = null;
+    }
+  );
+}
+
+/**
+ * `length` random bytes from `wx.getRandomValues` (in WeChat), else the platform's
+ * `crypto.getRandomValues` (Node, browsers); never `Math.random`.
+ * @param {number} length
+ * @returns {Promise<Uint8Array>} rejects `{kind: 'random', detail}`
+ */
+function randomBytes(length) {
+  return new Promise(function (resolve, reject) {
+    var fail = function (detail) {
+      reject({ kind: 'random', detail: detail });
+    };
+    if (typeof wx !== 'undefined' && typeof wx.getRandomValues === 'function') {
+      try {
+        wx.getRandomValues({
+          length: length,
+          success: function (res) {
+            var bytes = res && res.randomValues;
+            if (bytes && bytes.byteLength === length) resolve(new Uint8Array(bytes));
+            else fail('getRandomValues:fail no bytes');
+          },
+          fail: function (err) {
+            fail((err && err.errMsg) || 'getRandomValues:fail');
+          }
+        });
+      } catch (e) {
+        fail(String((e && e.message) || e));
+      }
+      return;
+    }
+    var platform = typeof crypto !== 'undefined' ? crypto : undefined;
+    if (platform && typeof platform.getRandomValues === 'function') {
+      resolve(platform.getRandomValues(new Uint8Array(length)));
+      return;
+    }
+    fail('wx.getRandomValues is not available (base library too old)');
+  });
+}
+
+/**
+ * The user chooses one image: `wx.chooseMedia` where the base library has it, else
+ * `wx.chooseImage`. Resolves its temp path; rejects `{kind: 'cancel', detail}`.
+ * @returns {Promise<string>}
+ */
+function chooseImage() {
+  return new Promise(function (resolve, reject) {
+    var fail = function (err) {
+      reject({ kind: 'cancel', detail: (err && err.errMsg) || 'chooseImage:fail' });
+    };
+    try {
+      if (typeof api().chooseMedia === 'function') {
+        api().chooseMedia({
+          count: 1,
+          mediaType: ['image'],
+          success: function (res) {
+            var file = res && res.tempFiles && res.tempFiles[0];
+            if (file && file.tempFilePath) resolve(file.tempFilePath);
+            else fail({ errMsg: 'chooseMedia:fail no file' });
+          },
+          fail: fail
+        });
+      } else {
+        api().chooseImage({
+          count: 1,
+          success: function (res) {
+            var path = res && res.tempFilePaths && res.tempFilePaths[0];
+            if (path) resolve(path);
+            else fail({ errMsg: 'chooseImage:fail no file' });
+          },
+          fail: fail
+        });
+      }
+    } catch (e) {
+      fail({ errMsg: String((e && e.message) || e) });
+    }
+  });
+}
+
+/** How long an upload may take before the SDK gives up on it. */
+var UPLOAD_TIMEOUT_MS = 60000;
+
+/**
+ * `wx.uploadFile` of `filePath` to `url` (multipart field `file`, no headers, as
+ * `authing-wxapp-sdk`). Resolves `{status, data}` (`data`: the answer's text) for any HTTP
+ * status; rejects `{kind: 'timeout'|'network', detail}`.
+ * @returns {Promise<{status: number, data: string}>}
+ */
+function uploadFile(url, filePath) {
+  return new Promise(function (resolve, reject) {
+    var settled = false;
+    var task = null;
+    var timer = null;
+    function finish(action, value) {
+      if (settled) return;
+      settled = true;
+      if (timer !== null) clearTimeout(timer);
+      action(value);
+    }
+    try {
+      task = api().uploadFile({
+        url: url,
+        filePath: filePath,
+        name: 'file',
+        timeout: UPLOAD_TIMEOUT_MS,
+        success: function (res) {
+          finish(resolve, { status: res.statusCode, data: res.data });
+        },
+        fail: function (err) {
+          var detail = (err && err.errMsg) || 'uploadFile:fail';
+          finish(reject, { kind: isTimeout(err, detail) ? 'timeout' : 'network', detail: detail });
+        }
+      });
+    } catch (e) {
+      finish(reject, { kind: 'network', detail: String((e && e.message) || e) });
+      return;
+    }
+    if (settled) return;
+    timer = setTimeout(function () {
+      timer = null;
+      if (task && typeof task.abort === 'function') {
+        try {
+          task.abort();
+        } catch (e) {
+          // Already finished: the answer is the timeout either way.
+        }
+      }
+      finish(reject, { kind: 'timeout', detail: 'uploadFile:fail timeout' });
+    }, UPLOAD_TIMEOUT_MS + 50);
+  });
+}
+
+module.exports = {
+  request: request,
+  login: login,
+  spareCode: spareCode,
+  refreshSpare: refreshSpare,
+  randomBytes: randomBytes,
+  chooseImage: chooseImage,
+  uploadFile: uploadFile,
+  readStorage: readStorage,
+  writeStorage: writeStorage
+};

@@ -11,6 +11,7 @@ use std::borrow::Borrow;
 use crate::error::{Error, ErrorCode, Expected, Problem};
 use crate::host::{self, Kind, Passed, Pattern, Raw};
 use crate::options::Lang;
+use crate::out::Out;
 
 /// The longest string any parameter accepts unless its rule says otherwise.
 pub const DEFAULT_MAX_LEN: usize = 4096;
@@ -29,6 +30,44 @@ pub struct Param {
     pub secret: bool,
 }
 
+impl Param {
+    /// A required, non-secret parameter.
+    pub const fn new(name: &'static str, kind: ParamKind) -> Param {
+        Param {
+            name,
+            kind,
+            optional: false,
+            secret: false,
+        }
+    }
+
+    /// Printable text of up to 256 characters (names, addresses).
+    pub const fn short(name: &'static str) -> Param {
+        Param::new(name, ParamKind::Text(TextRule::SHORT))
+    }
+
+    /// Visible ASCII without spaces, up to 256 (phone numbers, emails, codes, keys).
+    pub const fn ascii(name: &'static str) -> Param {
+        Param::new(name, ParamKind::Text(TextRule::ASCII))
+    }
+
+    /// The same parameter, optional.
+    pub const fn optional(self) -> Param {
+        Param {
+            optional: true,
+            ..self
+        }
+    }
+
+    /// The same parameter, secret.
+    pub const fn secret(self) -> Param {
+        Param {
+            secret: true,
+            ..self
+        }
+    }
+}
+
 /// What a parameter accepts.
 #[derive(Debug)]
 pub enum ParamKind {
@@ -38,9 +77,36 @@ pub enum ParamKind {
     WxCode,
     /// An object with these keys (any other key is refused by name).
     Object(&'static [Param]),
+    /// An object of changes with these keys: as [`ParamKind::Object`], and a key set to
+    /// `null` is sent as `null` (it clears the field).
+    Updates(&'static [Param]),
     /// `true` or `false`.
     Flag,
+    /// A password: printable text, RSA-encrypted by the engine before it is sent.
+    Password,
+    /// A whole number in `min..=max`.
+    Int {
+        /// The smallest accepted.
+        min: i64,
+        /// The largest accepted.
+        max: i64,
+    },
+    /// One of these strings.
+    OneOf(&'static [&'static str]),
+    /// Any value `JSON.stringify` writes (a string, a finite number, a boolean, `null` inside,
+    /// an array, an object, a `Date`), at most [`MAX_JSON_LEN`] long as JSON.
+    Json,
+    /// An object of named values (user-defined data, `customData`): at least one key, each
+    /// key a name, each value as [`ParamKind::Json`].
+    Map,
+    /// A `wx.login` code (as [`ParamKind::WxCode`]), or the `e.detail` of an
+    /// `open-type="getPhoneNumber"` button (an object whose `errMsg` starts with
+    /// `getPhoneNumber:`).
+    CodeOrPhoneDetail,
 }
+
+/// The longest JSON text a [`ParamKind::Json`] or [`ParamKind::Map`] value may make.
+pub const MAX_JSON_LEN: usize = 16384;
 
 /// The rule for a string parameter.
 #[derive(Clone, Copy, Debug)]
@@ -87,6 +153,22 @@ impl TextRule {
         max_len: 16384,
         form: TextForm::JsonObject,
     };
+    /// Short printable text (names, phone numbers, codes, emails): up to 256.
+    pub const SHORT: TextRule = TextRule {
+        max_len: 256,
+        form: TextForm::Printable,
+    };
+    /// Visible ASCII without spaces up to 256: phone numbers, email addresses, verification
+    /// codes, role codes, keys.
+    pub const ASCII: TextRule = TextRule {
+        max_len: 256,
+        form: TextForm::VisibleAscii,
+    };
+    /// A password: printable, up to 128 (RSA-2048 carries 245 bytes of UTF-8).
+    pub const PASSWORD: TextRule = TextRule {
+        max_len: 128,
+        form: TextForm::Printable,
+    };
 }
 
 /// A read argument.
@@ -101,6 +183,18 @@ pub enum Arg {
     Flag(bool),
     /// An object's keys, in the order of its parameter list.
     Object(Vec<Arg>),
+    /// A whole number.
+    Num(f64),
+    /// A value and its JSON text.
+    Json(Passed, String),
+    /// Named values: each key and the JSON text of its value, in the object's order.
+    Map(Vec<(String, String)>),
+    /// A getPhoneNumber `e.detail`, as the host holds it.
+    PhoneDetail(Passed),
+    /// Text the core made from an argument (an encrypted password, in base64).
+    Made(String),
+    /// `null`, given on purpose (a field to clear).
+    Null,
 }
 
 impl Arg {
@@ -129,6 +223,68 @@ impl Arg {
     pub fn flag(&self) -> bool {
         matches!(self, Arg::Flag(true))
     }
+
+    /// The argument as a request value: strings, flags and numbers as they are, a JSON
+    /// value as the value itself, an object as its given keys (named by `params`).
+    pub fn out(&self, params: &[Param]) -> Out {
+        match self {
+            Arg::Absent => Out::Undefined,
+            Arg::Null => Out::Null,
+            Arg::Text(value) | Arg::Json(value, _) | Arg::PhoneDetail(value) => {
+                Out::Raw(value.clone())
+            }
+            Arg::Flag(b) => Out::Bool(*b),
+            Arg::Num(n) => Out::Num(*n),
+            Arg::Made(text) => Out::Text(text.clone()),
+            Arg::Object(keys) => Out::Obj(
+                params
+                    .iter()
+                    .zip(keys)
+                    .map(|(param, key)| {
+                        let inner = match &param.kind {
+                            ParamKind::Object(inner) | ParamKind::Updates(inner) => inner,
+                            _ => &[][..],
+                        };
+                        (param.name, key.out(inner))
+                    })
+                    .collect(),
+            ),
+            Arg::Map(entries) => Out::Text(map_json(entries)),
+        }
+    }
+
+    /// The JSON text of a JSON value (`None` for other arguments).
+    pub fn json(&self) -> Option<&str> {
+        match self {
+            Arg::Json(_, text) => Some(text),
+            _ => None,
+        }
+    }
+}
+
+/// `{"key":value,...}` for named values.
+pub fn map_json(entries: &[(String, String)]) -> String {
+    let body: Vec<String> = entries
+        .iter()
+        .map(|(key, value)| format!("{}:{value}", json_string(key)))
+        .collect();
+    format!("{{{}}}", body.join(","))
+}
+
+/// A string as a JSON string literal.
+pub fn json_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// Characters no text from a caller or a server may carry into a request or a message:
@@ -230,10 +386,86 @@ fn read_one(param: &Param, value: &Raw, name: &str, lang: Lang) -> Result<Arg, E
             Kind::Bool(b) => Ok(Arg::Flag(b)),
             _ => fail(Problem::Expected(Expected::Flag)),
         },
-        ParamKind::Object(keys) => {
+        ParamKind::Password => match read_text(value, Some(kind), TextRule::PASSWORD) {
+            Ok(password) => Ok(Arg::Text(password)),
+            Err(Problem::Expected(_)) => fail(Problem::Expected(Expected::Password)),
+            Err(problem) => fail(problem),
+        },
+        ParamKind::Int { min, max } => match kind {
+            // Whole and in range (both bounds are far below 2^53), so the comparison is exact.
+            Kind::Number(n) if n.fract() == 0.0 && n >= *min as f64 && n <= *max as f64 => {
+                Ok(Arg::Num(n))
+            }
+            _ => fail(Problem::Range(*min, *max)),
+        },
+        ParamKind::OneOf(choices) => match host::short_text(value, 64) {
+            Some(text) if choices.contains(&text.as_str()) => {
+                Ok(Arg::Text(Passed::new(value.clone())))
+            }
+            _ => fail(Problem::OneOf(choices)),
+        },
+        ParamKind::Json => read_json(value, kind)
+            .map(|text| Arg::Json(Passed::new(value.clone()), text))
+            .or_else(fail),
+        ParamKind::Map => {
+            let keys = host::keys(value);
+            if kind != Kind::Object || keys.is_empty() {
+                return fail(Problem::Expected(Expected::Map));
+            }
+            let mut entries = Vec::with_capacity(keys.len());
+            for key in keys {
+                if key_name(&key) != key {
+                    return Err(Error::problem(
+                        ErrorCode::InvalidArgument,
+                        lang,
+                        &format!("{name}.[key]"),
+                        Problem::Expected(Expected::Map),
+                    ));
+                }
+                let item = host::get_named(value, &key);
+                let item_kind = host::kind(&item);
+                match read_json(&item, item_kind) {
+                    Ok(text) => entries.push((key, text)),
+                    Err(problem) => {
+                        return Err(Error::problem(
+                            ErrorCode::InvalidArgument,
+                            lang,
+                            &format!("{name}.{key}"),
+                            problem,
+                        ))
+                    }
+                }
+            }
+            Ok(Arg::Map(entries))
+        }
+        ParamKind::CodeOrPhoneDetail => {
+            let err_msg = host::get(value, "errMsg");
+            let is_detail = kind == Kind::Object
+                && host::short_text(&err_msg, 256)
+                    .is_some_and(|m| m.starts_with("getPhoneNumber:"));
+            if is_detail {
+                return Ok(Arg::PhoneDetail(Passed::new(value.clone())));
+            }
+            let code = Param {
+                name: param.name,
+                kind: ParamKind::WxCode,
+                optional: param.optional,
+                secret: param.secret,
+            };
+            read_one(&code, value, name, lang).map_err(|_| {
+                Error::problem(
+                    ErrorCode::InvalidArgument,
+                    lang,
+                    name,
+                    Problem::Expected(Expected::PhoneDetail),
+                )
+            })
+        }
+        ParamKind::Object(keys) | ParamKind::Updates(keys) => {
             if kind != Kind::Object {
                 return fail(Problem::Expected(Expected::Object));
             }
+            let clears = matches!(param.kind, ParamKind::Updates(_));
             for key in host::keys(value) {
                 if !keys.iter().any(|k| k.name == key) {
                     return Err(Error::problem(
@@ -246,6 +478,9 @@ fn read_one(param: &Param, value: &Raw, name: &str, lang: Lang) -> Result<Arg, E
             }
             keys.iter()
                 .map(|key| {
+                    if clears && host::is_null_at(value, key.name) {
+                        return Ok(Arg::Null);
+                    }
                     let full = format!("{name}.{}", key.name);
                     read_one(key, &host::get(value, key.name), &full, lang)
                 })
@@ -253,6 +488,27 @@ fn read_one(param: &Param, value: &Raw, name: &str, lang: Lang) -> Result<Arg, E
                 .map(Arg::Object)
         }
     }
+}
+
+/// Checks a value for [`ParamKind::Json`] and returns its JSON text.
+fn read_json(value: &Raw, kind: Kind) -> Result<String, Problem> {
+    match kind {
+        Kind::Absent | Kind::Other => return Err(Problem::Expected(Expected::Json)),
+        Kind::Number(n) if !n.is_finite() => return Err(Problem::Expected(Expected::Json)),
+        Kind::String if host::text_len(value) > MAX_JSON_LEN => {
+            return Err(Problem::TooLong(MAX_JSON_LEN))
+        }
+        _ => {}
+    }
+    let text = host::json_text(value).ok_or(Problem::Expected(Expected::Json))?;
+    if text.len() > MAX_JSON_LEN {
+        return Err(Problem::TooLong(MAX_JSON_LEN));
+    }
+    // JSON escapes the controls below U+0020 but writes format characters as they are.
+    if text.chars().any(is_forbidden_char) {
+        return Err(Problem::BadCharacters);
+    }
+    Ok(text)
 }
 
 /// The character class of [`is_forbidden_char`], as JavaScript writes it.

@@ -10,7 +10,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use crate::args::{read_args, Arg};
+use crate::args::{read_args, Arg, ParamKind};
 use crate::error::{sanitize, Error, ErrorCode};
 use crate::host::{self, Kind, Passed, Raw};
 use crate::jwt::Claims;
@@ -18,6 +18,7 @@ use crate::ops::{self, Attempt, Base, Call, Effect, LoggedOut, Need, Next, Op, P
 use crate::options::{ClientOptions, Lang};
 use crate::out::{Method, Out, Request, Write};
 use crate::protocol::{self, Answer, Transport};
+use crate::rsa::{base64_encode, PublicKey};
 use crate::session::{self, Ledger, TokenMemo};
 
 /// The most calls in flight per client; past it the oldest is forgotten (its answer is then
@@ -101,16 +102,22 @@ pub enum Failure {
     WxLogin,
     /// Storage could not be read.
     Storage,
+    /// The user cancelled (choosing an image).
+    Cancelled,
+    /// No random bytes (`wx.getRandomValues` missing or failing).
+    Random,
 }
 
 impl Failure {
     /// The failure a host names with `kind` (`"timeout"`, `"network"`, `"wxLogin"`,
-    /// `"storage"`); anything else is a network failure.
+    /// `"storage"`, `"cancel"`, `"random"`); anything else is a network failure.
     pub fn from_name(kind: &str) -> Failure {
         match kind {
             "timeout" => Failure::Timeout,
             "wxLogin" => Failure::WxLogin,
             "storage" => Failure::Storage,
+            "cancel" => Failure::Cancelled,
+            "random" => Failure::Random,
             _ => Failure::Network,
         }
     }
@@ -122,6 +129,8 @@ impl Failure {
             Failure::Network => ErrorCode::NetworkError,
             Failure::WxLogin => ErrorCode::WxLoginFailed,
             Failure::Storage => ErrorCode::StorageFailed,
+            Failure::Cancelled => ErrorCode::Cancelled,
+            Failure::Random => ErrorCode::EncryptionFailed,
         }
     }
 }
@@ -137,7 +146,14 @@ struct Pending {
     attempt: u8,
     supplied: bool,
     waiting: Option<Need>,
+    /// When the call started (the host's clock, ms).
+    started: f64,
+    /// Whether the request in flight is the public-key fetch that comes before the call's own.
+    fetching_key: bool,
 }
+
+/// `GET {appHost}/api/v2/.well-known`: GenAuth's password public key (`data.publicKey`).
+const WELL_KNOWN_PATH: &str = "/api/v2/.well-known";
 
 /// What an operation's functions see of the client and the call.
 #[derive(Debug)]
@@ -145,6 +161,8 @@ pub struct Ctx<'a> {
     client: &'a Client,
     token: Option<&'a Passed>,
     now: f64,
+    /// When the call started (the host's clock, ms).
+    started: f64,
 }
 
 impl Ctx<'_> {
@@ -181,6 +199,26 @@ impl Ctx<'_> {
         self.client.ledger.server_now(self.now)
     }
 
+    /// The host's time now (ms).
+    pub fn now(&self) -> f64 {
+        self.now
+    }
+
+    /// When the call started (the host's clock, ms).
+    pub fn started(&self) -> f64 {
+        self.started
+    }
+
+    /// `host`, without a trailing `/`.
+    pub fn host(&self) -> &str {
+        &self.client.options.host
+    }
+
+    /// The session user's id (the token's `sub`, else `data.id`), if there is a session.
+    pub fn user_id(&self) -> Option<String> {
+        self.claims().user_id
+    }
+
     /// An error of the host's own (its `errMsg` kept, cleaned and short).
     pub fn host_error(&self, code: ErrorCode, detail: &str) -> Error {
         self.client.host_error(code, detail)
@@ -201,6 +239,10 @@ pub struct Client {
     ledger: Rc<Ledger>,
     memo: RefCell<Option<TokenMemo>>,
     pending: RefCell<Vec<Pending>>,
+    /// The password public key: from the `publicKey` option, else fetched once.
+    public_key: RefCell<Option<Rc<PublicKey>>>,
+    /// The head of the public-key request, made once.
+    key_head: RefCell<Option<Rc<Out>>>,
     /// Request heads already made, per operation and token: the same head serves every call
     /// until the token changes (and the host keeps what it built from it).
     heads: RefCell<Vec<Head>>,
@@ -224,6 +266,8 @@ impl Client {
             ledger,
             memo: RefCell::new(None),
             pending: RefCell::new(Vec::new()),
+            public_key: RefCell::new(options.public_key.clone()),
+            key_head: RefCell::new(None),
             heads: RefCell::new(Vec::new()),
             options,
         })
@@ -300,6 +344,7 @@ impl Client {
             client: self,
             token: token.as_ref(),
             now,
+            started: now,
         };
         let sent = match (&op.session, &token) {
             (SessionUse::Unused, _) => None,
@@ -317,6 +362,9 @@ impl Client {
                 Some(value) => return Step::Done(Outcome::value(value)),
                 None => None,
             },
+            (SessionUse::Required(LoggedOut::Reject), None) => {
+                return Step::Done(Outcome::error(Error::new(ErrorCode::NotLoggedIn, lang)))
+            }
         };
         if let Call::Local(answer) = &op.call {
             return Step::Done(Outcome {
@@ -340,22 +388,147 @@ impl Client {
             sent,
             attempt: 0,
             supplied: false,
-            waiting: first.clone(),
+            waiting: None,
+            started: now,
+            fetching_key: false,
         };
-        let id = pending.id;
         match first {
-            Some(need) => {
-                self.keep(pending);
-                Step::Need { id, need, share }
-            }
-            None => match self.request(&pending, now) {
-                Ok(request) => {
-                    self.keep(pending);
-                    Step::Send { id, request, share }
-                }
-                Err(error) => Step::Done(Outcome::error(error)),
-            },
+            Some(need) => self.ask(pending, need, share),
+            None => self.advance(pending, now, share),
         }
+    }
+
+    /// Keeps the call and asks the host for `need`.
+    fn ask(&self, mut pending: Pending, need: Need, share: Option<&'static str>) -> Step {
+        let id = pending.id;
+        pending.waiting = Some(need.clone());
+        self.keep(pending);
+        Step::Need { id, need, share }
+    }
+
+    /// The call's next step once nothing is being waited for: the public key and random
+    /// bytes its passwords need, then its request.
+    fn advance(&self, mut pending: Pending, now: f64, share: Option<&'static str>) -> Step {
+        let id = pending.id;
+        let passwords = self.plain_passwords(&pending);
+        if !passwords.is_empty() {
+            let key = self.public_key.borrow().clone();
+            let Some(key) = key else {
+                pending.fetching_key = true;
+                let request = self.key_request();
+                self.keep(pending);
+                return Step::Send { id, request, share };
+            };
+            let lang = self.options.lang;
+            let mut random = 0;
+            for (at, len) in passwords {
+                if len > key.max_message_len() {
+                    let name = pending.op.params[at].name;
+                    return Step::Done(Outcome::error(Error::problem(
+                        ErrorCode::InvalidArgument,
+                        lang,
+                        name,
+                        crate::error::Problem::TooLong(key.max_message_len()),
+                    )));
+                }
+                random += key.random_len(len);
+            }
+            return self.ask(pending, Need::Random(random), share);
+        }
+        match self.request(&pending, now) {
+            Ok(request) => {
+                self.keep(pending);
+                Step::Send { id, request, share }
+            }
+            Err(error) => Step::Done(Outcome::error(error)),
+        }
+    }
+
+    /// The positions and UTF-8 lengths of the call's passwords not yet encrypted.
+    fn plain_passwords(&self, pending: &Pending) -> Vec<(usize, usize)> {
+        pending
+            .op
+            .params
+            .iter()
+            .zip(&pending.args)
+            .enumerate()
+            .filter(|(_, (param, _))| matches!(param.kind, ParamKind::Password))
+            .filter_map(|(at, (_, arg))| {
+                let text = host::text(&arg.text()?.0)?;
+                Some((at, text.len()))
+            })
+            .collect()
+    }
+
+    /// Encrypts the call's passwords with the public key and the host's random bytes.
+    fn encrypt_passwords(&self, pending: &mut Pending, random: &Raw) -> Result<(), Error> {
+        let lang = self.options.lang;
+        let failed = |detail: &str| Error::with_detail(ErrorCode::EncryptionFailed, lang, detail);
+        let key = self
+            .public_key
+            .borrow()
+            .clone()
+            .ok_or_else(|| failed("no public key"))?;
+        let bytes = host::bytes(random).ok_or_else(|| failed("no random bytes"))?;
+        let mut offset = 0;
+        for (at, _) in self.plain_passwords(pending) {
+            let text = pending.args[at]
+                .text()
+                .and_then(|value| host::text(&value.0))
+                .unwrap_or_default();
+            let want = key.random_len(text.len());
+            let slice = bytes
+                .get(offset..offset + want)
+                .ok_or_else(|| failed("too few random bytes"))?;
+            offset += want;
+            let cipher = key
+                .encrypt(text.as_bytes(), slice)
+                .map_err(|_| failed("too few random bytes"))?;
+            pending.args[at] = Arg::Made(base64_encode(&cipher));
+        }
+        Ok(())
+    }
+
+    /// The public-key request. Its head is kept (made once per client), so a host that
+    /// shares identical GETs in flight (the shim does) makes one fetch for concurrent calls.
+    fn key_request(&self) -> Request {
+        let mut kept = self.key_head.borrow_mut();
+        let head = kept.get_or_insert_with(|| {
+            let url = Out::Shared(self.url(Base::AppHost, WELL_KNOWN_PATH));
+            let header = protocol::headers(&self.options, Transport::RestNoBody, None);
+            Rc::new(Request::head(
+                Method::Get,
+                url,
+                header,
+                self.options.timeout_ms,
+            ))
+        });
+        Request {
+            head: Out::Kept(head.clone()),
+            data: None,
+        }
+    }
+
+    /// Takes the public key from the `.well-known` answer.
+    fn take_key(&self, reply: Reply<'_>) -> Result<(), Error> {
+        let lang = self.options.lang;
+        let answer = Answer {
+            status: reply.status,
+            body: reply.body,
+        };
+        let data = protocol::parse_rest(answer, lang)?;
+        let pem = data
+            .and_then(|data| host::short_text(&host::get(&data.0, "publicKey"), 8192))
+            .ok_or_else(|| Error::with_detail(ErrorCode::InvalidResponse, lang, "no public key"))?;
+        let key = PublicKey::from_pem(&pem).ok_or_else(|| {
+            Error::with_detail(
+                ErrorCode::InvalidResponse,
+                lang,
+                "the public key is not RSA",
+            )
+        })?;
+        *self.public_key.borrow_mut() = Some(Rc::new(key));
+        Ok(())
     }
 
     /// The host got what call `id` needed (`value`).
@@ -363,30 +536,30 @@ impl Client {
         let Some(mut pending) = self.take(id) else {
             return Step::Done(Outcome::error(self.internal("unknown call")));
         };
-        let (Some(need), Some(supplied)) = (pending.waiting.take(), pending.op.hooks.supplied)
-        else {
+        let Some(need) = pending.waiting.take() else {
+            return Step::Done(Outcome::error(self.internal("nothing was asked")));
+        };
+        if let Need::Random(_) = need {
+            return match self.encrypt_passwords(&mut pending, value) {
+                Ok(()) => self.advance(pending, now, None),
+                Err(error) => Step::Done(Outcome::error(error)),
+            };
+        }
+        let Some(supplied) = pending.op.hooks.supplied else {
             return Step::Done(Outcome::error(self.internal("nothing was asked")));
         };
         let ctx = Ctx {
             client: self,
             token: pending.sent.as_ref(),
             now,
+            started: pending.started,
         };
         match supplied(&ctx, &mut pending.args, &need, value) {
             Ok(Next::Send) => {
                 pending.supplied = true;
-                match self.request(&pending, now) {
-                    Ok(request) => {
-                        self.keep(pending);
-                        Step::Send {
-                            id,
-                            request,
-                            share: None,
-                        }
-                    }
-                    Err(error) => Step::Done(Outcome::error(error)),
-                }
+                self.advance(pending, now, None)
             }
+            Ok(Next::Need(need)) => self.ask(pending, need, None),
             Ok(Next::Done(result)) => Step::Done(Outcome {
                 result,
                 writes: Vec::new(),
@@ -397,7 +570,7 @@ impl Client {
 
     /// The answer to call `id`'s request, given what storage holds under the token key now.
     pub fn complete(&self, id: u32, reply: Reply<'_>, stored: &Raw, now: f64) -> Step {
-        let Some(pending) = self.take(id) else {
+        let Some(mut pending) = self.take(id) else {
             return Step::Done(Outcome::error(self.internal("unknown call")));
         };
         if pending.waiting.is_some() {
@@ -407,6 +580,13 @@ impl Client {
             if let Some(server_ms) = protocol::server_date_ms(reply.header) {
                 self.ledger.saw_server_clock(server_ms, now);
             }
+        }
+        if pending.fetching_key {
+            pending.fetching_key = false;
+            return match self.take_key(reply) {
+                Ok(()) => self.advance(pending, now, None),
+                Err(error) => Step::Done(Outcome::error(error)),
+            };
         }
         let lang = self.options.lang;
         let answer = Answer {
@@ -467,7 +647,7 @@ impl Client {
     }
 
     fn request(&self, pending: &Pending, now: f64) -> Result<Request, Error> {
-        let data = self.body(pending);
+        let data = self.body(pending, now);
         let sent = pending.sent.as_ref();
         if let Some(head) = self.kept_head(pending.op, sent) {
             return Ok(Request {
@@ -506,16 +686,22 @@ impl Client {
     }
 
     /// The body of a call's request.
-    fn body(&self, pending: &Pending) -> Option<Out> {
+    fn body(&self, pending: &Pending, now: f64) -> Option<Out> {
+        let ctx = Ctx {
+            client: self,
+            token: pending.sent.as_ref(),
+            now,
+            started: pending.started,
+        };
         match &pending.op.call {
-            Call::Rest { body, .. } => body.map(|body| body(&pending.args)),
+            Call::Rest { body, .. } => body.map(|body| body(&ctx, &pending.args)),
             Call::Graphql {
                 document,
                 variables,
                 ..
             } => Some(Out::Obj(vec![
                 ("query", Out::Str(document)),
-                ("variables", variables(&pending.args)),
+                ("variables", variables(&ctx, &pending.args)),
             ])),
             Call::Local(_) => None,
         }
@@ -541,6 +727,7 @@ impl Client {
                             client: self,
                             token: sent,
                             now,
+                            started: now,
                         };
                         let base = self.base(*base);
                         let query = query(&ctx, &pending.args);
@@ -629,30 +816,50 @@ impl Client {
             .sent
             .as_ref()
             .is_some_and(|sent| host::same(stored, &sent.0));
-        if pending.op.result == Pick::DataRequired && data.is_none() {
+        if pending.op.result.requires_data() && data.is_none() {
             return invalid("the answer has no data");
         }
         match pending.op.effect {
-            Effect::None => Outcome::value(picked(pending.op.result, data)),
-            Effect::Login => {
+            Effect::None => match self.picked(pending, data) {
+                Ok(value) => Outcome::value(value),
+                Err(error) => Outcome::error(error),
+            },
+            Effect::Register => {
                 let Some(user) = data.filter(|d| host::is_plain_object(&d.0)) else {
-                    return invalid("the login answer has no user");
+                    return invalid("the answer has no user");
                 };
-                let token = host::get(&user.0, "token");
-                if !session::is_token(&token) {
-                    return invalid("the login answer has no token");
+                if session::is_token(&host::get(&user.0, "token")) {
+                    return self.login(pending, user);
                 }
-                let user = user.without("password");
-                let writes = if pending.id > self.ledger.writer(&self.token_key) {
-                    self.ledger.set_writer(&self.token_key, pending.id);
-                    self.session_writes(Passed::new(token), Some(user.clone()))
+                Outcome::value(Out::Raw(user.without("password")))
+            }
+            Effect::Token => {
+                let Some(result) = data.filter(|d| host::is_plain_object(&d.0)) else {
+                    return invalid("the answer has no token");
+                };
+                let token = host::get(&result.0, "token");
+                if !session::is_token(&token) {
+                    return invalid("the answer has no token");
+                }
+                let writes = if still_sent {
+                    vec![Write {
+                        key: self.token_key.clone(),
+                        value: Some(Out::Raw(Passed::new(token))),
+                        cache: false,
+                    }]
                 } else {
                     Vec::new()
                 };
                 Outcome {
-                    result: Ok(Out::Raw(user)),
+                    result: Ok(Out::Raw(result)),
                     writes,
                 }
+            }
+            Effect::Login => {
+                let Some(user) = data.filter(|d| host::is_plain_object(&d.0)) else {
+                    return invalid("the login answer has no user");
+                };
+                self.login(pending, user)
             }
             Effect::User => match data {
                 None => Outcome::value(Out::Null),
@@ -708,6 +915,48 @@ impl Client {
         }
     }
 
+    /// A login's outcome: the user (without `password`) and, unless a call started later
+    /// already replaced or ended the session, the session writes.
+    fn login(&self, pending: &Pending, user: Passed) -> Outcome {
+        let token = host::get(&user.0, "token");
+        if !session::is_token(&token) {
+            return Outcome::error(Error::with_detail(
+                ErrorCode::InvalidResponse,
+                self.options.lang,
+                "the login answer has no token",
+            ));
+        }
+        let user = user.without("password");
+        let writes = if pending.id > self.ledger.writer(&self.token_key) {
+            self.ledger.set_writer(&self.token_key, pending.id);
+            self.session_writes(Passed::new(token), Some(user.clone()))
+        } else {
+            Vec::new()
+        };
+        Outcome {
+            result: Ok(Out::Raw(user)),
+            writes,
+        }
+    }
+
+    /// The result an operation picks from the answer's data.
+    fn picked(&self, pending: &Pending, data: Option<Passed>) -> Result<Out, Error> {
+        match (pending.op.result, data) {
+            (Pick::Nothing, _) => Ok(Out::Undefined),
+            (Pick::Convert(convert), data) => {
+                let ctx = Ctx {
+                    client: self,
+                    token: pending.sent.as_ref(),
+                    now: pending.started,
+                    started: pending.started,
+                };
+                convert(&ctx, &pending.args, data)
+            }
+            (_, Some(data)) => Ok(Out::Raw(data)),
+            (_, None) => Ok(Out::Null),
+        }
+    }
+
     fn user_write(&self, user: Option<Passed>) -> Write {
         Write {
             key: self.user_key.clone(),
@@ -745,13 +994,5 @@ impl Client {
             cache: false,
         })
         .collect()
-    }
-}
-
-fn picked(pick: Pick, data: Option<Passed>) -> Out {
-    match (pick, data) {
-        (Pick::Nothing, _) => Out::Undefined,
-        (_, Some(data)) => Out::Raw(data),
-        (_, None) => Out::Null,
     }
 }

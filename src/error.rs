@@ -55,12 +55,39 @@ error_codes! {
     WxRateLimited = "WX_RATE_LIMITED",
     /// `wx.login` itself failed on the device.
     WxLoginFailed = "WX_LOGIN_FAILED",
+    /// The user refused to share the phone number (`getPhoneNumber:fail user deny`).
+    WxPhoneDenied = "WX_PHONE_DENIED",
+    /// The user has not accepted the mini program's privacy agreement (errno 104).
+    WxPrivacyDenied = "WX_PRIVACY_DENIED",
+    /// The getPhoneNumber button failed for another reason (its `errMsg` is kept).
+    WxPhoneFailed = "WX_PHONE_FAILED",
+    /// No `wx.login` code taken before the tap is at hand (the client fetches one now:
+    /// ask the user to tap again).
+    WxCodeNotReady = "WX_CODE_NOT_READY",
     /// WeChat storage refused a write (e.g. the 10 MB quota is full).
     StorageFailed = "STORAGE_FAILED",
     /// GenAuth says the user does not exist (2004).
     UserNotFound = "USER_NOT_FOUND",
+    /// GenAuth says the password is wrong (2006; 2203 for the old password).
+    WrongPassword = "WRONG_PASSWORD",
+    /// GenAuth says the account already exists (2026; 2034 for a username).
+    UserExists = "USER_EXISTS",
+    /// GenAuth says the phone number is bound to another account (2035).
+    PhoneTaken = "PHONE_TAKEN",
+    /// GenAuth says the email address is bound to another account (2200).
+    EmailTaken = "EMAIL_TAKEN",
+    /// GenAuth says the SMS or email verification code is wrong (2001).
+    VerifyCodeInvalid = "VERIFY_CODE_INVALID",
+    /// GenAuth says the verification code has expired or was used (2300).
+    VerifyCodeExpired = "VERIFY_CODE_EXPIRED",
+    /// GenAuth wants a captcha after failed logins (2000): pass `captchaCode`.
+    CaptchaRequired = "CAPTCHA_REQUIRED",
     /// GenAuth refused the request with a code this SDK has no name for; see `server_code`.
     ServerRejected = "SERVER_REJECTED",
+    /// The user cancelled (e.g. choosing an image).
+    Cancelled = "CANCELLED",
+    /// The password could not be encrypted: no public key, or no `wx.getRandomValues`.
+    EncryptionFailed = "ENCRYPTION_FAILED",
     // --- the network's or the server's fault: retrying later may help ---
     /// The request did not reach the server or the connection was lost.
     NetworkError = "NETWORK_ERROR",
@@ -103,6 +130,37 @@ impl ErrorCode {
             ErrorCode::WxLoginFailed => ("wx.login 调用失败", "wx.login failed"),
             ErrorCode::StorageFailed => ("本地存储写入失败", "Writing to WeChat storage failed"),
             ErrorCode::UserNotFound => ("用户不存在", "User not found"),
+            ErrorCode::WrongPassword => ("密码不正确", "Wrong password"),
+            ErrorCode::UserExists => ("用户已存在", "The account already exists"),
+            ErrorCode::PhoneTaken => (
+                "手机号已被其他账号绑定",
+                "The phone number belongs to another account",
+            ),
+            ErrorCode::EmailTaken => (
+                "邮箱已被其他账号绑定",
+                "The email address belongs to another account",
+            ),
+            ErrorCode::VerifyCodeInvalid => ("验证码错误", "Wrong verification code"),
+            ErrorCode::VerifyCodeExpired => (
+                "验证码已过期或已使用",
+                "The verification code has expired or was used",
+            ),
+            ErrorCode::CaptchaRequired => ("需要输入图形验证码", "A captcha is required"),
+            ErrorCode::WxPhoneDenied => (
+                "用户拒绝授权手机号",
+                "The user declined to share the phone number",
+            ),
+            ErrorCode::WxPrivacyDenied => (
+                "用户未同意小程序隐私协议",
+                "The user has not accepted the privacy agreement",
+            ),
+            ErrorCode::WxPhoneFailed => ("获取手机号失败", "Getting the phone number failed"),
+            ErrorCode::WxCodeNotReady => (
+                "微信登录凭证尚未就绪，请重新点击",
+                "No wx.login code from before the tap; please tap again",
+            ),
+            ErrorCode::Cancelled => ("用户已取消", "Cancelled by the user"),
+            ErrorCode::EncryptionFailed => ("密码加密失败", "Encrypting the password failed"),
             ErrorCode::ServerRejected => ("服务器拒绝了请求", "The server rejected the request"),
             ErrorCode::NetworkError => ("网络请求失败", "Network request failed"),
             ErrorCode::Timeout => ("网络请求超时", "The request timed out"),
@@ -129,7 +187,14 @@ impl ErrorCode {
     /// Codes: <https://docs.authing.cn/v2/reference/error-code.html>.
     pub fn from_server_code(code: i64) -> ErrorCode {
         match code {
+            2000 => ErrorCode::CaptchaRequired,
+            2001 => ErrorCode::VerifyCodeInvalid,
             2004 => ErrorCode::UserNotFound,
+            2006 | 2203 => ErrorCode::WrongPassword,
+            2026 | 2034 => ErrorCode::UserExists,
+            2035 => ErrorCode::PhoneTaken,
+            2200 => ErrorCode::EmailTaken,
+            2300 => ErrorCode::VerifyCodeExpired,
             2020 => ErrorCode::NotLoggedIn,
             2206 | 2207 => ErrorCode::SessionExpired,
             40029 => ErrorCode::WxCodeInvalid,
@@ -155,6 +220,12 @@ pub enum Problem {
     Unknown,
     /// Must be given together with another one (named).
     Together(&'static str),
+    /// A whole number outside this range (or not a whole number).
+    Range(i64, i64),
+    /// None of these strings.
+    OneOf(&'static [&'static str]),
+    /// Must not be given together with another one (named).
+    Alone(&'static str),
 }
 
 /// The kinds of value a parameter or option expects.
@@ -182,6 +253,18 @@ pub enum Expected {
     Millis,
     /// `"zh-CN"` or `"en-US"`.
     Lang,
+    /// A password: printable text.
+    Password,
+    /// A value JSON can hold.
+    Json,
+    /// An object of named values.
+    Map,
+    /// A PEM public key.
+    PublicKey,
+    /// A function.
+    Function,
+    /// The getPhoneNumber button's `e.detail`, or a `wx.login` code.
+    PhoneDetail,
 }
 
 impl Expected {
@@ -207,6 +290,24 @@ impl Expected {
             ),
             Expected::Millis => ("1 到 600000 之间的毫秒数", "milliseconds from 1 to 600000"),
             Expected::Lang => ("\"zh-CN\" 或 \"en-US\"", "\"zh-CN\" or \"en-US\""),
+            Expected::Password => (
+                "不含控制字符的非空密码",
+                "a non-empty password of printable text",
+            ),
+            Expected::Json => (
+                "可写成 JSON 的值（字符串、有限数字、布尔值、数组、对象）",
+                "a value JSON can hold (a string, a finite number, a boolean, an array, an object)",
+            ),
+            Expected::Map => (
+                "至少有一个键、键为名称的对象",
+                "an object with at least one key, each key a name",
+            ),
+            Expected::PublicKey => ("PEM 格式的 RSA 公钥", "an RSA public key in PEM"),
+            Expected::Function => ("函数", "a function"),
+            Expected::PhoneDetail => (
+                "getPhoneNumber 按钮的 e.detail，或 wx.login 返回的 code",
+                "the getPhoneNumber button's e.detail, or the code wx.login returned",
+            ),
         };
         match lang {
             Lang::ZhCn => zh,
@@ -232,6 +333,14 @@ impl Problem {
             Problem::Unknown => format!("{name}: unknown"),
             Problem::Together(other) if zh => format!("{name}: 必须与 {other} 一起提供"),
             Problem::Together(other) => format!("{name}: must be given together with {other}"),
+            Problem::Range(min, max) if zh => format!("{name}: 应为 {min} 到 {max} 之间的整数"),
+            Problem::Range(min, max) => {
+                format!("{name}: expected a whole number from {min} to {max}")
+            }
+            Problem::OneOf(choices) if zh => format!("{name}: 应为 {} 之一", choices.join(", ")),
+            Problem::OneOf(choices) => format!("{name}: expected one of {}", choices.join(", ")),
+            Problem::Alone(other) if zh => format!("{name}: 不能与 {other} 同时提供"),
+            Problem::Alone(other) => format!("{name}: cannot be given with {other}"),
         }
     }
 }
@@ -344,9 +453,22 @@ mod tests {
                 "WX_CODE_USED",
                 "WX_RATE_LIMITED",
                 "WX_LOGIN_FAILED",
+                "WX_PHONE_DENIED",
+                "WX_PRIVACY_DENIED",
+                "WX_PHONE_FAILED",
+                "WX_CODE_NOT_READY",
                 "STORAGE_FAILED",
                 "USER_NOT_FOUND",
+                "WRONG_PASSWORD",
+                "USER_EXISTS",
+                "PHONE_TAKEN",
+                "EMAIL_TAKEN",
+                "VERIFY_CODE_INVALID",
+                "VERIFY_CODE_EXPIRED",
+                "CAPTCHA_REQUIRED",
                 "SERVER_REJECTED",
+                "CANCELLED",
+                "ENCRYPTION_FAILED",
                 "NETWORK_ERROR",
                 "TIMEOUT",
                 "SERVER_ERROR",

@@ -251,6 +251,37 @@ mod native {
             .is_some_and(|v| v.is_object())
     }
 
+    /// Property `key` of an object, for a key known only at run time.
+    pub fn get_named(value: &Raw, key: &str) -> Raw {
+        value.get(key).cloned().unwrap_or(Raw::Null)
+    }
+
+    /// Whether property `key` of an object is `null` itself (not absent).
+    pub fn is_null_at(value: &Raw, key: &'static str) -> bool {
+        value.get(key).is_some_and(Raw::is_null)
+    }
+
+    /// The length of an array (0 for other kinds).
+    pub fn array_len(value: &Raw) -> u32 {
+        value
+            .as_array()
+            .map_or(0, |items| u32::try_from(items.len()).unwrap_or(u32::MAX))
+    }
+
+    /// `JSON.stringify(value)` (`None` where JavaScript gives `undefined` or throws).
+    pub fn json_text(value: &Raw) -> Option<String> {
+        serde_json::to_string(value).ok()
+    }
+
+    /// The bytes of a `Uint8Array` or `ArrayBuffer` (natively: an array of numbers 0..=255).
+    pub fn bytes(value: &Raw) -> Option<Vec<u8>> {
+        value
+            .as_array()?
+            .iter()
+            .map(|n| n.as_u64().and_then(|n| u8::try_from(n).ok()))
+            .collect()
+    }
+
     /// No fast path natively: the detailed checks always decide.
     pub fn fast_test(_: &Raw, _: u32, _: &dyn Fn() -> String) -> Option<bool> {
         None
@@ -305,6 +336,11 @@ mod wasm {
         /// `Object.keys`.
         #[wasm_bindgen(js_namespace = Object, js_name = keys)]
         fn object_keys(value: &JsValue) -> js_sys::Array;
+
+        /// `JSON.stringify`, which gives `undefined` for functions and symbols and throws
+        /// on cycles and bigints.
+        #[wasm_bindgen(js_namespace = JSON, js_name = stringify, catch)]
+        fn stringify(value: &JsValue) -> Result<JsValue, JsValue>;
     }
 
     thread_local! {
@@ -481,6 +517,41 @@ mod wasm {
     pub fn is_json_object_text(value: &Raw) -> bool {
         value.is_string()
             && parse_value(value).is_ok_and(|v| v.is_object() && !js_sys::Array::is_array(&v))
+    }
+
+    /// Property `key` of an object, for a key known only at run time.
+    pub fn get_named(value: &Raw, key: &str) -> Raw {
+        Reflect::get(value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    }
+
+    /// Whether property `key` of an object is `null` itself (not `undefined`).
+    pub fn is_null_at(value: &Raw, name: &'static str) -> bool {
+        get(value, name).is_null()
+    }
+
+    /// The length of an array (0 for other kinds).
+    pub fn array_len(value: &Raw) -> u32 {
+        if js_sys::Array::is_array(value) {
+            value.unchecked_ref::<js_sys::Array>().length()
+        } else {
+            0
+        }
+    }
+
+    /// `JSON.stringify(value)` (`None` where JavaScript gives `undefined` or throws).
+    pub fn json_text(value: &Raw) -> Option<String> {
+        stringify(value).ok()?.as_string()
+    }
+
+    /// The bytes of a `Uint8Array` or `ArrayBuffer`.
+    pub fn bytes(value: &Raw) -> Option<Vec<u8>> {
+        if value.is_instance_of::<js_sys::Uint8Array>()
+            || value.is_instance_of::<js_sys::ArrayBuffer>()
+        {
+            Some(js_sys::Uint8Array::new(value).to_vec())
+        } else {
+            None
+        }
     }
 
     /// Removes property `key` from an object, in place.

@@ -9,9 +9,11 @@
 //!   [`Client::complete`] takes the answer the host got;
 //! - it touches no storage: the host passes in what storage holds and makes the
 //!   [`Write`]s an [`Outcome`] lists;
-//! - it reads no clock and draws no randomness: the host passes `now` in;
+//! - it reads no clock and draws no randomness: the host passes `now` in, and the random
+//!   bytes the password encryption ([`rsa`]) pads with;
 //! - it asks the host for what only the host can get ([`Step::Need`]: a `wx.login` code, a
-//!   stored value) and goes on when the host supplies it ([`Client::supply`]).
+//!   stored value, random bytes, an image the user picks, a file upload) and goes on when the
+//!   host supplies it ([`Client::supply`]).
 //!
 //! ```text
 //! page code ─► AuthenticationClient (JS shim) ──prepare(op, args)──► engine + operation table
@@ -36,6 +38,7 @@ pub mod ops;
 pub mod options;
 pub mod out;
 pub mod protocol;
+pub mod rsa;
 pub mod session;
 
 #[cfg(target_arch = "wasm32")]

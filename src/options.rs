@@ -7,6 +7,8 @@
 
 use std::rc::Rc;
 
+use crate::rsa::PublicKey;
+
 use crate::error::{Error, ErrorCode, Expected, Problem};
 use crate::host::{self, Kind, Passed, Pattern, Raw};
 
@@ -48,6 +50,24 @@ pub const OPTION_NAMES: &[&str] = &[
     "timeout",
     "lang",
     "token",
+    "publicKey",
+    "onError",
+];
+
+/// Options `authing-wxapp-sdk` took that mean nothing in a mini program (OIDC helpers, its
+/// internals): accepted, whatever their value, so moving over is one `require` line, and
+/// otherwise ignored.
+pub const IGNORED_OPTION_NAMES: &[&str] = &[
+    "protocol",
+    "secret",
+    "redirectUri",
+    "tokenEndPointAuthMethod",
+    "introspectionEndPointAuthMethod",
+    "revocationEndPointAuthMethod",
+    "requestFrom",
+    "encryptFunction",
+    "domain",
+    "websocketHost",
 ];
 
 /// The longest URL accepted for `host` / `appHost`.
@@ -70,6 +90,8 @@ pub struct ClientOptions {
     pub lang: Lang,
     /// A token to start with when none is stored (redacted in `Debug`).
     pub token: Option<Passed>,
+    /// The password public key, when given (else it is fetched from GenAuth).
+    pub public_key: Option<Rc<PublicKey>>,
 }
 
 impl ClientOptions {
@@ -94,7 +116,9 @@ impl ClientOptions {
             return fail("options", Problem::Expected(Expected::Object));
         }
         for key in host::keys(raw) {
-            if !OPTION_NAMES.contains(&key.as_str()) {
+            if !OPTION_NAMES.contains(&key.as_str())
+                && !IGNORED_OPTION_NAMES.contains(&key.as_str())
+            {
                 return fail(crate::args::key_name(&key), Problem::Unknown);
             }
         }
@@ -127,6 +151,24 @@ impl ClientOptions {
             _ if crate::session::is_token(&token) => Some(Passed::new(token)),
             _ => return fail("token", Problem::Expected(Expected::Token)),
         };
+        let public_key = host::get(raw, "publicKey");
+        let public_key = match host::kind(&public_key) {
+            Kind::Absent => None,
+            _ => {
+                match host::short_text(&public_key, 8192).and_then(|pem| PublicKey::from_pem(&pem))
+                {
+                    Some(key) => Some(Rc::new(key)),
+                    None => return fail("publicKey", Problem::Expected(Expected::PublicKey)),
+                }
+            }
+        };
+        // The shim calls `onError`; the core only checks it is a function.
+        if !matches!(
+            host::kind(&host::get(raw, "onError")),
+            Kind::Absent | Kind::Other
+        ) {
+            return fail("onError", Problem::Expected(Expected::Function));
+        }
         Ok(ClientOptions {
             app_id,
             host,
@@ -135,6 +177,7 @@ impl ClientOptions {
             timeout_ms,
             lang,
             token,
+            public_key,
         })
     }
 }

@@ -32,6 +32,12 @@ pub enum Out {
     Bearer(Passed),
     /// An object with these keys, in order (`Undefined` values are left out).
     Obj(Vec<(&'static str, Out)>),
+    /// An array.
+    List(Vec<Out>),
+    /// A `Date` at this time (ms since the epoch; `NaN` makes an invalid date).
+    Date(f64),
+    /// An object whose keys are host strings (keys known only at run time).
+    Entries(Vec<(Passed, Out)>),
     /// A value the host may build once and reuse for as long as it is handed the same `Rc`
     /// (a request head, kept by the engine while the token stays the same). Hosts must not
     /// change what they built from it (the shim copies the headers it gives `wx.request`).
@@ -54,6 +60,12 @@ impl std::fmt::Debug for Out {
             Out::Obj(entries) => f
                 .debug_map()
                 .entries(entries.iter().map(|(k, v)| (k, v)))
+                .finish(),
+            Out::List(items) => f.debug_list().entries(items).finish(),
+            Out::Date(ms) => write!(f, "Date({ms})"),
+            Out::Entries(entries) => f
+                .debug_map()
+                .entries(entries.iter().map(|(_, v)| ("[key]", v)))
                 .finish(),
             Out::Kept(inner) => inner.fmt(f),
         }
@@ -84,6 +96,16 @@ impl Out {
                     .iter()
                     .filter(|(_, v)| !matches!(v, Out::Undefined))
                     .map(|(k, v)| ((*k).to_owned(), v.to_json()))
+                    .collect(),
+            ),
+            Out::List(items) => Value::Array(items.iter().map(Out::to_json).collect()),
+            // As JSON.stringify writes a Date (its toJSON), here as the ms for tests.
+            Out::Date(ms) => serde_json::json!({ "$date": Out::Num(*ms).to_json() }),
+            Out::Entries(entries) => Value::Object(
+                entries
+                    .iter()
+                    .filter(|(_, v)| !matches!(v, Out::Undefined))
+                    .map(|(k, v)| (k.0.as_str().unwrap_or_default().to_owned(), v.to_json()))
                     .collect(),
             ),
             Out::Kept(inner) => inner.to_json(),

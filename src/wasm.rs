@@ -13,8 +13,11 @@
 //! Every call returns one array (built in one call, where an object would take one per key):
 //! - `[id, head, data, share]`: send `head` (`{method, url, header, timeout}`) with `data`
 //!   through `wx.request`, then `complete` or `failed`;
-//! - `[id, need, key, share]`, `need` a string (`"wxLogin"` or `"storage"`, with `key`): get
-//!   it, then `supply` (or `failed`);
+//! - `[id, need, key, share]`, `need` a string: get it, then `supply` (or `failed`):
+//!   `"wxLogin"` (a fresh `wx.login` code), `"storage"` (the value under `key`), `"random"`
+//!   (`key` random bytes, a `Uint8Array`), `"spareCode"` (the `{code, at}` of the `wx.login`
+//!   made before this call, or `undefined`), `"chooseImage"` (a temp path the user picks),
+//!   `"upload"` (`wx.uploadFile` of `key[1]` to `key[0]`: `{status, data}`);
 //! - `[ok, value or error, store]`, `ok` a boolean: finished; `error` is `{code, message,
 //!   serverCode?, data?}`; `store` lists `[key, value, cache]` writes (`value` undefined:
 //!   remove the key; `cache`: a failed write removes the key and the call still succeeds).
@@ -308,6 +311,24 @@ impl Builder {
                 }
                 Val::Made(object.into())
             }
+            Out::List(items) => {
+                let array = Array::new();
+                for item in items {
+                    array.push(self.build(item).get());
+                }
+                Val::Made(array.into())
+            }
+            Out::Date(ms) => Val::Made(js_sys::Date::new(&JsValue::from_f64(*ms)).into()),
+            Out::Entries(entries) => {
+                let object = Object::new();
+                for (key, value) in entries {
+                    if !matches!(value, Out::Undefined) {
+                        // A fresh plain object: setting a property cannot fail.
+                        let _ = Reflect::set(&object, &key.0, self.build(value).get());
+                    }
+                }
+                Val::Made(object.into())
+            }
             Out::Kept(inner) => {
                 let known = self
                     .kept
@@ -346,14 +367,22 @@ impl Builder {
             }
             Step::Need { id, need, share } => {
                 let share = share.map(|share| self.interned(share));
-                let (kind, key) = match &need {
-                    Need::WxLoginCode => (self.interned("wxLogin"), None),
-                    Need::Storage(key) => (self.interned("storage"), Some(self.interned(key))),
+                let (kind, key): (&'static str, JsValue) = match &need {
+                    Need::WxLoginCode => ("wxLogin", JsValue::UNDEFINED),
+                    Need::Storage(key) => ("storage", JsValue::from_str(key)),
+                    // At most a few KB: exact as f64.
+                    Need::Random(len) => ("random", JsValue::from_f64(*len as f64)),
+                    Need::SpareCode => ("spareCode", JsValue::UNDEFINED),
+                    Need::ChooseImage => ("chooseImage", JsValue::UNDEFINED),
+                    Need::Upload { url, file } => (
+                        "upload",
+                        Array::of2(&JsValue::from_str(url), &file.0).into(),
+                    ),
                 };
                 Array::of4(
                     &JsValue::from_f64(f64::from(id)),
-                    &kind,
-                    key.as_deref().unwrap_or(&JsValue::UNDEFINED),
+                    &self.interned(kind),
+                    &key,
                     share.as_deref().unwrap_or(&JsValue::UNDEFINED),
                 )
                 .into()

@@ -26,6 +26,14 @@ step "cargo clippy -D warnings (native and wasm32)"
 cargo clippy --quiet --all-targets -- -D warnings
 cargo clippy --quiet --target wasm32-unknown-unknown --all-targets -- -D warnings
 
+step "the wasm links no getrandom (the host supplies the random bytes)"
+# (`cargo tree -i` exits 0 with a warning when the package is absent: check its output.)
+if cargo tree -e normal --target wasm32-unknown-unknown 2>/dev/null | grep -q 'getrandom v'; then
+  echo "getrandom is in the wasm's dependency tree" >&2
+  exit 1
+fi
+echo "none"
+
 step "cargo test (core unit tests and flow tests)"
 cargo test
 

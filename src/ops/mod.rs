@@ -16,11 +16,27 @@ use std::rc::Rc;
 use crate::args::{Arg, Param};
 use crate::engine::Ctx;
 use crate::error::Error;
-use crate::host::Raw;
+use crate::host::{Passed, Raw};
 use crate::out::{Method, Out};
 
+pub mod custom_data;
+pub mod login;
+pub mod profile;
 pub mod session;
 pub mod wechat;
+
+/// A GraphQL document whose result is a `User`: the file's opening lines, the shared `User`
+/// selection, and the closing braces.
+macro_rules! user_document {
+    ($file:literal) => {
+        concat!(
+            include_str!(concat!("graphql/", $file, ".graphql")),
+            include_str!("graphql/user_fields.graphql"),
+            "  }\n}\n"
+        )
+    };
+}
+pub(crate) use user_document;
 
 /// One public method.
 #[derive(Debug)]
@@ -59,6 +75,8 @@ pub enum LoggedOut {
     Clear,
     /// Answers with this function, or (when it returns `None`) goes ahead without a token.
     Answer(fn(&Ctx<'_>, &[Arg]) -> Option<Out>),
+    /// Rejects with `NOT_LOGGED_IN`, sending nothing.
+    Reject,
 }
 
 /// What an operation sends.
@@ -75,7 +93,7 @@ pub enum Call {
         /// The query string (without `?`), if any.
         query: Option<fn(&Ctx<'_>, &[Arg]) -> String>,
         /// The JSON body, if any.
-        body: Option<fn(&[Arg]) -> Out>,
+        body: Option<fn(&Ctx<'_>, &[Arg]) -> Out>,
     },
     /// A GraphQL call to `{appHost}/graphql/v2`; the result is `data.<field>`.
     Graphql {
@@ -84,7 +102,7 @@ pub enum Call {
         /// The field of `data` that holds the result.
         field: &'static str,
         /// The variables.
-        variables: fn(&[Arg]) -> Out,
+        variables: fn(&Ctx<'_>, &[Arg]) -> Out,
     },
     /// Answered by the core alone.
     Local(fn(&Ctx<'_>, &[Arg]) -> Result<Out, Error>),
@@ -100,7 +118,7 @@ pub enum Base {
 }
 
 /// Which part of the answer is the result.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug)]
 pub enum Pick {
     /// The envelope's `data` (or `data.<field>`), `null` when absent.
     Data,
@@ -108,6 +126,18 @@ pub enum Pick {
     DataRequired,
     /// Nothing: resolves `undefined`.
     Nothing,
+    /// What this function makes of the data (a conversion, a projection, a verdict).
+    Convert(Convert),
+}
+
+/// Makes an operation's result from the answer's data.
+pub type Convert = fn(&Ctx<'_>, &[Arg], Option<Passed>) -> Result<Out, Error>;
+
+impl Pick {
+    /// Whether an answer without data is not GenAuth's.
+    pub fn requires_data(self) -> bool {
+        matches!(self, Pick::DataRequired)
+    }
 }
 
 /// What success does to the session.
@@ -127,15 +157,36 @@ pub enum Effect {
     /// The result is GenAuth's verdict on the session's token (`{status, ...}`): a `false`
     /// verdict on the token that was sent ends the session.
     Verdict,
+    /// A registration: the result is the new user; when it carries a token (`forceLogin`,
+    /// `generateToken`), it is a login.
+    Register,
+    /// The result is `{token, ...}`, the session's new token: it replaces the stored one if
+    /// the session is still the one the request was sent with.
+    Token,
 }
 
 /// What the host is asked for in the middle of a call.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub enum Need {
     /// A fresh `wx.login` code (supplied as the string, or `wx.login`'s result).
     WxLoginCode,
     /// The value stored under this key.
     Storage(Rc<str>),
+    /// This many random bytes (a `Uint8Array` from `wx.getRandomValues`).
+    Random(usize),
+    /// The `wx.login` code the host took before this call started, as `{code, at}` (`at`:
+    /// when `wx.login` answered, in ms), or `undefined` when it has none.
+    SpareCode,
+    /// An image the user chooses (`wx.chooseMedia`, else `wx.chooseImage`): its temp path.
+    ChooseImage,
+    /// `wx.uploadFile` of `file` to `url` (field `file`, no headers): `{status, data}` with
+    /// the answer's text.
+    Upload {
+        /// Where to.
+        url: Rc<str>,
+        /// The file's path.
+        file: Passed,
+    },
 }
 
 /// What a retry hook knows of the attempt that failed.
@@ -152,6 +203,8 @@ pub struct Attempt {
 pub enum Next {
     /// Send the request (the hook updated the arguments).
     Send,
+    /// Ask the host for something else first.
+    Need(Need),
     /// Finished.
     Done(Result<Out, Error>),
 }
@@ -188,11 +241,89 @@ impl Hooks {
 /// Every operation, in the order of the README's method table.
 pub static OPERATIONS: &[&Op] = &[
     &wechat::LOGIN_BY_CODE,
+    &wechat::GET_PHONE,
+    &wechat::LOGIN_BY_PHONE,
+    &wechat::UPDATE_AVATAR,
+    &login::LOGIN_BY_EMAIL,
+    &login::LOGIN_BY_USERNAME,
+    &login::LOGIN_BY_PHONE_CODE,
+    &login::LOGIN_BY_PHONE_PASSWORD,
+    &login::REGISTER_BY_EMAIL,
+    &login::REGISTER_BY_USERNAME,
+    &login::REGISTER_BY_PHONE_CODE,
+    &login::SEND_SMS_CODE,
+    &login::SEND_EMAIL,
+    &login::RESET_PASSWORD_BY_PHONE_CODE,
+    &login::RESET_PASSWORD_BY_EMAIL_CODE,
+    &login::CHECK_PASSWORD_STRENGTH,
     &session::GET_CURRENT_USER,
     &session::CHECK_LOGIN_STATUS,
     &session::LOGOUT,
     &session::GET_TOKEN,
+    &profile::UPDATE_PROFILE,
+    &profile::UPDATE_PASSWORD,
+    &profile::UPDATE_PHONE,
+    &profile::UPDATE_EMAIL,
+    &profile::BIND_PHONE,
+    &profile::UNBIND_PHONE,
+    &profile::BIND_EMAIL,
+    &profile::UNBIND_EMAIL,
+    &profile::LINK_ACCOUNT,
+    &profile::UNLINK_ACCOUNT,
+    &profile::REFRESH_TOKEN,
+    &profile::LIST_ORGS,
+    &profile::LIST_APPLICATIONS,
+    &profile::LIST_AUTHORIZED_RESOURCES,
+    &profile::GET_SECURITY_LEVEL,
+    &profile::HAS_ROLE,
+    &custom_data::LIST_UDV,
+    &custom_data::SET_UDV,
+    &custom_data::REMOVE_UDV,
+    &custom_data::GET_UDF_VALUE,
+    &custom_data::SET_UDF_VALUE,
+    &custom_data::REMOVE_UDF_VALUE,
 ];
+
+/// Argument `at` (absent when the caller left it out).
+pub(crate) fn arg(args: &[Arg], at: usize) -> &Arg {
+    args.get(at).unwrap_or(&Arg::Absent)
+}
+
+/// Argument `at` as a request value (`undefined` when absent).
+pub(crate) fn value(args: &[Arg], at: usize) -> Out {
+    arg(args, at).out(&[])
+}
+
+/// A value, or `null` when absent (GraphQL variables `authing-js-sdk` always sends).
+pub(crate) fn or_null(out: Out) -> Out {
+    match out {
+        Out::Undefined => Out::Null,
+        other => other,
+    }
+}
+
+/// The session user's id, which the operation's variables name: `NOT_LOGGED_IN` when the
+/// session token carries none.
+pub(crate) fn needs_user_id(ctx: &Ctx<'_>, _: &[Arg]) -> Result<Option<Need>, Error> {
+    match ctx.user_id() {
+        Some(_) => Ok(None),
+        None => Err(Error::with_detail(
+            crate::error::ErrorCode::NotLoggedIn,
+            ctx.lang(),
+            "the session token names no user",
+        )),
+    }
+}
+
+/// The session user's id as a request value.
+pub(crate) fn user_id(ctx: &Ctx<'_>) -> Out {
+    ctx.user_id().map_or(Out::Null, Out::Text)
+}
+
+/// No variables.
+pub(crate) fn no_variables(_: &Ctx<'_>, _: &[Arg]) -> Out {
+    Out::Obj(Vec::new())
+}
 
 /// Looks an operation up by its JavaScript name.
 pub fn find(name: &str) -> Option<&'static Op> {
@@ -233,6 +364,157 @@ mod tests {
             assert!(find(op.name).is_some());
         }
         assert!(find("nope").is_none());
+    }
+
+    /// The operation and its variables, as `authing-js-sdk` 4.15.8 declares them (wire
+    /// reference §2.3, §2.4; `phoneCountryCode` from the later v4 SDK, §2.7).
+    const REFERENCE: &[(&str, &str, &[&str])] = &[
+        ("loginByEmail", "mutation loginByEmail", &["input"]),
+        ("loginByUsername", "mutation loginByUsername", &["input"]),
+        ("loginByPhoneCode", "mutation loginByPhoneCode", &["input"]),
+        (
+            "loginByPhonePassword",
+            "mutation loginByPhonePassword",
+            &["input"],
+        ),
+        ("registerByEmail", "mutation registerByEmail", &["input"]),
+        (
+            "registerByUsername",
+            "mutation registerByUsername",
+            &["input"],
+        ),
+        (
+            "registerByPhoneCode",
+            "mutation registerByPhoneCode",
+            &["input"],
+        ),
+        ("sendEmail", "mutation sendEmail", &["email", "scene"]),
+        (
+            "resetPasswordByPhoneCode",
+            "mutation resetPassword",
+            &["phone", "phoneCountryCode", "email", "code", "newPassword"],
+        ),
+        (
+            "resetPasswordByEmailCode",
+            "mutation resetPassword",
+            &["phone", "phoneCountryCode", "email", "code", "newPassword"],
+        ),
+        (
+            "checkPasswordStrength",
+            "query checkPasswordStrength",
+            &["password"],
+        ),
+        ("getCurrentUser", "query user", &["id"]),
+        ("checkLoginStatus", "query checkLoginStatus", &["token"]),
+        ("updateProfile", "mutation updateUser", &["id", "input"]),
+        ("updateAvatar", "mutation updateUser", &["id", "input"]),
+        (
+            "updatePassword",
+            "mutation updatePassword",
+            &["newPassword", "oldPassword"],
+        ),
+        (
+            "updatePhone",
+            "mutation updatePhone",
+            &["phone", "phoneCode", "oldPhone", "oldPhoneCode"],
+        ),
+        (
+            "updateEmail",
+            "mutation updateEmail",
+            &["email", "emailCode", "oldEmail", "oldEmailCode"],
+        ),
+        (
+            "bindPhone",
+            "mutation bindPhone",
+            &["phone", "phoneCode", "phoneCountryCode"],
+        ),
+        ("unbindPhone", "mutation unbindPhone", &[]),
+        ("bindEmail", "mutation bindEmail", &["email", "emailCode"]),
+        ("unbindEmail", "mutation unbindEmail", &[]),
+        ("refreshToken", "mutation refreshToken", &["id"]),
+        (
+            "listAuthorizedResources",
+            "query listUserAuthorizedResources",
+            &["id", "namespace", "resourceType"],
+        ),
+        ("hasRole", "query getUserRoles", &["id", "namespace"]),
+        ("listUdv", "query udv", &["targetType", "targetId"]),
+        ("getUdfValue", "query udv", &["targetType", "targetId"]),
+        (
+            "setUdv",
+            "mutation setUdv",
+            &["targetType", "targetId", "key", "value"],
+        ),
+        (
+            "removeUdv",
+            "mutation removeUdv",
+            &["targetType", "targetId", "key"],
+        ),
+        (
+            "removeUdfValue",
+            "mutation removeUdv",
+            &["targetType", "targetId", "key"],
+        ),
+        (
+            "setUdfValue",
+            "mutation setUdvBatch",
+            &["targetType", "targetId", "udvList"],
+        ),
+    ];
+
+    /// `("mutation name", ["var", ...])` from a document's first line.
+    fn declared(document: &str) -> (String, Vec<String>) {
+        let first = document.lines().next().unwrap_or_default();
+        let head = first
+            .split(['(', '{'])
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_owned();
+        let vars = first
+            .split('$')
+            .skip(1)
+            .filter_map(|part| part.split(':').next())
+            .map(str::to_owned)
+            .collect();
+        (head, vars)
+    }
+
+    #[test]
+    fn every_graphql_document_declares_the_reference_operation() {
+        let mut checked = 0;
+        for op in OPERATIONS {
+            let Call::Graphql {
+                document, field, ..
+            } = &op.call
+            else {
+                continue;
+            };
+            let (_, head, vars) = REFERENCE
+                .iter()
+                .find(|(name, _, _)| *name == op.name)
+                .unwrap_or_else(|| panic!("{} has no reference entry", op.name));
+            let (got_head, got_vars) = declared(document);
+            assert_eq!(&got_head, head, "{}", op.name);
+            assert_eq!(got_vars, *vars, "{}", op.name);
+            // The result field is selected, and the braces close.
+            assert!(document.contains(&format!("  {field}")), "{}", op.name);
+            assert_eq!(
+                document.matches('{').count(),
+                document.matches('}').count(),
+                "{}",
+                op.name
+            );
+            if matches!(op.effect, Effect::Login | Effect::User | Effect::Register) {
+                assert!(
+                    document.contains(USER_FIELDS),
+                    "{}: the shared User selection",
+                    op.name
+                );
+            }
+            checked += 1;
+        }
+        assert_eq!(checked, REFERENCE.len());
     }
 
     #[test]

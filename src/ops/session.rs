@@ -40,7 +40,7 @@ pub static GET_CURRENT_USER: Op = Op {
     call: Call::Graphql {
         document: USER_DOCUMENT,
         field: "user",
-        variables: no_variables,
+        variables: super::no_variables,
     },
     result: Pick::Data,
     effect: Effect::User,
@@ -51,10 +51,6 @@ pub static GET_CURRENT_USER: Op = Op {
         shared_when_bare: false,
     },
 };
-
-fn no_variables(_: &[Arg]) -> Out {
-    Out::Obj(Vec::new())
-}
 
 fn cached_first(ctx: &Ctx<'_>, args: &[Arg]) -> Result<Option<Need>, Error> {
     let cached = args.first().is_some_and(|options| options.key(0).flag());
@@ -125,7 +121,7 @@ fn not_logged_in_unless_given(ctx: &Ctx<'_>, args: &[Arg]) -> Option<Out> {
     ]))
 }
 
-fn token_variable(args: &[Arg]) -> Out {
+fn token_variable(_: &Ctx<'_>, args: &[Arg]) -> Out {
     Out::Obj(vec![(
         "token",
         super::wechat::text(args.first().unwrap_or(&Arg::Absent)),
