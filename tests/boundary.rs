@@ -347,16 +347,13 @@ fn host_errors_and_failed_calls() {
 #[wasm_bindgen_test]
 fn the_table_and_the_codes_are_visible() {
     let names: Vec<String> = operations().iter().map(|op| text(&op, "name")).collect();
-    assert_eq!(
-        names,
-        [
-            "loginByCode",
-            "getCurrentUser",
-            "checkLoginStatus",
-            "logout",
-            "getToken"
-        ]
-    );
+    let table: Vec<&str> = genauth_wxapp_sdk::ops::OPERATIONS
+        .iter()
+        .map(|op| op.name)
+        .collect();
+    assert_eq!(names, table);
+    assert_eq!(names.len(), 42);
+    assert_eq!(names[0], "loginByCode");
     let login = operations().get(0);
     assert_eq!(
         text(
@@ -368,5 +365,71 @@ fn the_table_and_the_codes_are_visible() {
     let codes: Vec<String> = error_codes().iter().filter_map(|c| c.as_string()).collect();
     assert!(
         codes.contains(&"INVALID_ARGUMENT".to_owned()) && codes.contains(&"INTERNAL".to_owned())
+    );
+}
+
+#[wasm_bindgen_test]
+fn passwords_are_encrypted_with_the_hosts_random_bytes() {
+    let pem = include_str!("fixtures/test-rsa-public.pem");
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"appId".into(), &"app1".into());
+    let _ = Reflect::set(&options, &"publicKey".into(), &pem.into());
+    let core = Core::new(&options).unwrap();
+    let step = prepare(
+        &core,
+        "loginByEmail",
+        &["a@b.c".into(), "pw-secret".into()],
+        "",
+    );
+    assert_eq!(at(&step, 1).as_string().as_deref(), Some("random"));
+    let length = at(&step, 2).as_f64().expect("a length") as u32;
+    let bytes = js_sys::Uint8Array::new_with_length(length);
+    bytes.fill(7, 0, length);
+    let sent = core.supply(id_of(&step), &bytes, NOW);
+    let password = text(&at(&sent, 2), "variables.input.password");
+    assert_ne!(password, "pw-secret");
+    // 2048-bit key: 256 bytes, 344 characters of base64.
+    assert_eq!(password.len(), 344);
+    // No bytes (an ArrayBuffer of the wrong size, or not bytes at all): nothing is sent.
+    let step = prepare(&core, "loginByEmail", &["a@b.c".into(), "pw".into()], "");
+    let outcome = core.supply(id_of(&step), &JsValue::from_str("not bytes"), NOW);
+    assert_eq!(at(&outcome, 0), JsValue::FALSE);
+    assert_eq!(text(&at(&outcome, 1), "code"), "ENCRYPTION_FAILED");
+}
+
+#[wasm_bindgen_test]
+fn converted_values_are_javascript_values() {
+    let core = core();
+    let step = prepare(&core, "getUdfValue", &[], TOKEN);
+    let body = js(
+        r#"{"data":{"udv":[{"key":"born","dataType":"DATETIME","value":"946684800000"},{"key":"n","dataType":"NUMBER","value":"2"}]}}"#,
+    );
+    let done = core.complete(
+        id_of(&step),
+        200,
+        &body,
+        &Object::new().into(),
+        &TOKEN.into(),
+        NOW,
+    );
+    let value = at(&done, 1);
+    let born = get(&value, "born");
+    assert!(born.is_instance_of::<js_sys::Date>());
+    assert_eq!(
+        born.unchecked_ref::<js_sys::Date>().get_time(),
+        946_684_800_000.0
+    );
+    assert_eq!(get(&value, "n").as_f64(), Some(2.0));
+    // The avatar's upload need carries [url, path].
+    let step = prepare(&core, "updateAvatar", &["wxfile://tmp_a.png".into()], TOKEN);
+    assert_eq!(at(&step, 1).as_string().as_deref(), Some("upload"));
+    let key = at(&step, 2);
+    assert_eq!(
+        at(&key, 0).as_string().as_deref(),
+        Some("http://127.0.0.1:8080/api/v2/upload?folder=avatar")
+    );
+    assert_eq!(
+        at(&key, 1).as_string().as_deref(),
+        Some("wxfile://tmp_a.png")
     );
 }
