@@ -466,23 +466,39 @@ fn read_one(param: &Param, value: &Raw, name: &str, lang: Lang) -> Result<Arg, E
                 return fail(Problem::Expected(Expected::Object));
             }
             let clears = matches!(param.kind, ParamKind::Updates(_));
-            for key in host::keys(value) {
+            let present = host::keys(value);
+            for key in &present {
                 if !keys.iter().any(|k| k.name == key) {
                     return Err(Error::problem(
                         ErrorCode::InvalidArgument,
                         lang,
-                        &format!("{name}.{}", key_name(&key)),
+                        &format!("{name}.{}", key_name(key)),
                         Problem::Unknown,
                     ));
                 }
             }
+            // Only the keys the object has are read (one call into JavaScript each, or
+            // two): an update of one field of 38 costs a few calls, not a hundred.
             keys.iter()
                 .map(|key| {
-                    if clears && host::is_null_at(value, key.name) {
+                    let full = format!("{name}.{}", key.name);
+                    if !present.iter().any(|p| p == key.name) {
+                        return if key.optional {
+                            Ok(Arg::Absent)
+                        } else {
+                            Err(Error::problem(
+                                ErrorCode::InvalidArgument,
+                                lang,
+                                &full,
+                                Problem::Missing,
+                            ))
+                        };
+                    }
+                    let item = host::get(value, key.name);
+                    if clears && host::is_null(&item) {
                         return Ok(Arg::Null);
                     }
-                    let full = format!("{name}.{}", key.name);
-                    read_one(key, &host::get(value, key.name), &full, lang)
+                    read_one(key, &item, &full, lang)
                 })
                 .collect::<Result<Vec<Arg>, Error>>()
                 .map(Arg::Object)

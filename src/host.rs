@@ -256,9 +256,9 @@ mod native {
         value.get(key).cloned().unwrap_or(Raw::Null)
     }
 
-    /// Whether property `key` of an object is `null` itself (not absent).
-    pub fn is_null_at(value: &Raw, key: &'static str) -> bool {
-        value.get(key).is_some_and(Raw::is_null)
+    /// Whether `value` is `null` itself (natively, JSON `null`: an absent key is never read).
+    pub fn is_null(value: &Raw) -> bool {
+        value.is_null()
     }
 
     /// The length of an array (0 for other kinds).
@@ -524,9 +524,9 @@ mod wasm {
         Reflect::get(value, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
     }
 
-    /// Whether property `key` of an object is `null` itself (not `undefined`).
-    pub fn is_null_at(value: &Raw, name: &'static str) -> bool {
-        get(value, name).is_null()
+    /// Whether `value` is `null` itself (not `undefined`).
+    pub fn is_null(value: &Raw) -> bool {
+        value.is_null()
     }
 
     /// The length of an array (0 for other kinds).
