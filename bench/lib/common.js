@@ -4,6 +4,7 @@
 
 const fs = require('fs');
 const path = require('path');
+const { webcrypto } = require('crypto');
 const { route: routeRequest } = require('./route');
 
 const BENCH_DIR = path.resolve(__dirname, '..');
@@ -59,6 +60,10 @@ function summary(values) {
  *   for it): an ArrayBuffer of the body.
  * - storage keeps values the way WeChat does (serialized, so a read returns a copy; '' when absent).
  *   `useStore(name)` switches between independent storages (one per SDK in the same process).
+ * - `getRandomValues({length, success})` (WeChat's, base library 2.15.0+, what ours draws the
+ *   password padding from): bytes from Node's `crypto.getRandomValues`, answered on the next
+ *   turn of the event loop like the other asynchronous wx APIs. The peer never calls it
+ *   (JSEncrypt seeds its own generator from `Math.random`).
  *
  * @param {{login: string, user: string, checkLoginStatus: string, logout: string}} bodies
  * @param {{hostWork?: function(string, function): any}} [hooks] `hostWork(name, fn)` runs the
@@ -69,7 +74,7 @@ function createWx(bodies, hooks) {
   const hostWork = (hooks && hooks.hostWork) || ((name, fn) => fn());
   const stores = new Map();
   let store = new Map();
-  const counters = { requests: 0, logins: 0 };
+  const counters = { requests: 0, logins: 0, randoms: 0 };
   let onRequest = null;
   let codeSeq = 0;
 
@@ -109,6 +114,14 @@ function createWx(bodies, hooks) {
       codeSeq++;
       setImmediate(() => {
         if (options.success) options.success({ code: 'bench-code-' + codeSeq, errMsg: 'login:ok' });
+      });
+    },
+    getRandomValues(options) {
+      counters.randoms++;
+      const bytes = webcrypto.getRandomValues(new Uint8Array(options.length));
+      setImmediate(() => {
+        if (options.success) options.success({ randomValues: bytes.buffer, errMsg: 'getRandomValues:ok' });
+        if (options.complete) options.complete({});
       });
     },
     getStorageSync(key) {

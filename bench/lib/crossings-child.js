@@ -15,6 +15,7 @@
 const path = require('path');
 const { createWx, requireAsInWeChat, readJson, APP_ID, HOST } = require('./common');
 const { createProfiler, glueHook } = require('./profiler');
+const { EMAIL, PASSWORD } = require('./fixtures');
 
 const sdkDir = path.resolve(process.argv[2]);
 const fixturesFile = process.argv[3];
@@ -51,6 +52,7 @@ async function main() {
   async function measure(method, fn) {
     prof.reset();
     const requests = mock.counters.requests;
+    const randoms = mock.counters.randoms;
     const value = await fn();
     const c = counts();
     for (const k of ['rawBy', 'importsBy']) for (const [n, v] of Object.entries(c[k])) totals[k][n] = (totals[k][n] || 0) + v;
@@ -61,6 +63,7 @@ async function main() {
       rawExportCalls: c.raw,
       importCalls: c.imports,
       roundTrips: mock.counters.requests - requests,
+      wxGetRandomValues: mock.counters.randoms - randoms,
       resolved: value === undefined ? 'undefined' : value === null ? 'null' : typeof value,
     });
   }
@@ -78,6 +81,9 @@ async function main() {
   await measure('logout()', () => client.logout());
   await measure('getToken() logged out', () => client.getToken());
   await measure('getCurrentUser() logged out', () => client.getCurrentUser());
+  await measure('loginByEmail(email, password), first (fetches the key)', () => client.loginByEmail(EMAIL, PASSWORD));
+  await measure('loginByEmail(email, password)', () => client.loginByEmail(EMAIL, PASSWORD));
+  await measure('updateProfile({nickname})', () => client.updateProfile({ nickname: 'bench-crossing' }));
   process.stdout.write(JSON.stringify({ rows, wrapped: state.wrapped, rawByExport: totals.rawBy, importsByName: totals.importsBy }) + '\n');
 }
 

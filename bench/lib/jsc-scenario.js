@@ -3,7 +3,10 @@
 // (`./authing-wxapp-sdk.js`, its esbuild bundle beside this file). ES2017 only.
 //
 // params.mode 'time': start-up (just before `require` → the first `wx.request` made by
-//   `loginByCode(code)`), then per method a warm-up and `rounds` timed rounds of awaited calls.
+//   `loginByCode(code)`), the first `loginByEmail` (it fetches the password key), then per
+//   method a warm-up and `rounds` timed rounds of awaited calls.
+// Random bytes: the harness's `wx.getRandomValues` (counted; ours draws its padding from it,
+//   the peer's JSEncrypt from `Math.random`).
 // params.mode 'breakdown' (ours, instrumented copy of the package): where a call spends its time
 //   (lib/profiler.js), after a warm-up.
 // Both: `wx.request` answers on a microtask from the bench's canned bodies (./fixtures.js,
@@ -22,19 +25,28 @@ var OPS = {
   },
   checkLoginStatus: function (c) {
     return c.checkLoginStatus();
+  },
+  // The password key is cached by then (the first loginByEmail, timed apart, fetched it).
+  loginByEmail: function (c) {
+    return c.loginByEmail(p.email, p.password);
+  },
+  updateProfile: function (c, i) {
+    return c.updateProfile({ nickname: 'bench-' + (i & 7) });
   }
 };
 var opNames = p.ops || Object.keys(OPS);
 
 var served = 0;
 var unrouted = [];
+// params.wellKnown: another `.well-known` answer (the 1024-bit key run).
+var bodies = p.wellKnown ? Object.assign({}, fixtures, { wellKnown: p.wellKnown }) : fixtures;
 /**
  * The canned answer. With dataType 'json' (WeChat's default) and a text response, WeChat hands
  * over the body parsed: done here, inside wx.request (host time), on a fresh copy per request.
  */
 function answer(options) {
   served += 1;
-  var text = route(fixtures, options);
+  var text = route(bodies, options);
   if (text === null) {
     if (unrouted.length < 5) unrouted.push(options.method + ' ' + options.url);
     return { statusCode: 404, data: 'Not Found', header: { 'content-type': 'text/plain' } };
@@ -62,6 +74,19 @@ async function logIn(client) {
   return user;
 }
 
+/** The first password login of the client (GET .well-known, then the login), timed. */
+async function firstPasswordLogin(client) {
+  var before = served;
+  var randoms = h.counts().getRandomValues;
+  var t = h.now();
+  var emailUser = await client.loginByEmail(p.email, p.password);
+  var ms = h.now() - t;
+  h.check(p.sdk + ': loginByEmail resolves the e-mail user', emailUser && emailUser.email === p.email, emailUser);
+  var updated = await client.updateProfile({ nickname: 'bench-0' });
+  h.check(p.sdk + ': updateProfile resolves the user', updated && emailUser && updated.id === emailUser.id, updated);
+  return { ms: ms, requests: served - before, wxGetRandomValues: h.counts().getRandomValues - randoms };
+}
+
 async function timeMode() {
   var firstRequestAt = null;
   h.setTransport(function (options) {
@@ -73,7 +98,8 @@ async function timeMode() {
   var tRequired = h.now();
   var client = new sdk.AuthenticationClient({ appId: p.appId, host: p.host });
   var user = await logIn(client);
-  var out = { sdk: p.sdk, startupMs: firstRequestAt - t0, requireMs: tRequired - t0, userKeys: user ? Object.keys(user).length : 0, ops: {} };
+  var first = opNames.indexOf('loginByEmail') >= 0 ? await firstPasswordLogin(client) : null;
+  var out = { sdk: p.sdk, startupMs: firstRequestAt - t0, requireMs: tRequired - t0, userKeys: user ? Object.keys(user).length : 0, firstLoginByEmail: first, ops: {} };
   var offset = 0;
   for (var k = 0; k < opNames.length; k++) {
     var op = opNames[k];
@@ -85,9 +111,10 @@ async function timeMode() {
     var rounds = [];
     for (var r = 0; r < p.rounds; r++) {
       var before = served;
+      var randoms = h.counts().getRandomValues;
       var t = h.now();
       await calls(client, op, n, offset);
-      rounds.push({ n: n, ms: h.now() - t, requests: served - before });
+      rounds.push({ n: n, ms: h.now() - t, requests: served - before, wxGetRandomValues: h.counts().getRandomValues - randoms });
       offset += n;
     }
     out.ops[op] = { warmup: p.warmup, warmupMsPerCall: perCallMs, rounds: rounds };
@@ -109,11 +136,12 @@ async function breakdownMode() {
   if (hook) hook.factory = lib.glueHook(prof, state);
   prof.setEnabled(false);
   prof.wrapJson(JSON);
-  prof.wrapWx(wx, ['request', 'getStorageSync', 'setStorageSync', 'removeStorageSync', 'login']);
+  prof.wrapWx(wx, ['request', 'getStorageSync', 'setStorageSync', 'removeStorageSync', 'login', 'getRandomValues']);
   h.setTransport(answer);
   var sdk = loadSdk();
   var client = new sdk.AuthenticationClient({ appId: p.appId, host: p.host });
   await logIn(client);
+  if (opNames.indexOf('loginByEmail') >= 0) await firstPasswordLogin(client);
   prof.setEnabled(true);
   var calibration = prof.calibrate(p.calibration);
   prof.setEnabled(false);

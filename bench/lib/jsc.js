@@ -14,6 +14,7 @@ const fs = require('fs');
 const path = require('path');
 const { builtinModules } = require('module');
 const { REPO_DIR, BENCH_DIR, WORK_DIR, APP_ID, HOST, percentile, summary } = require('./common');
+const { EMAIL, PASSWORD } = require('./fixtures');
 
 const JSC_DIR = path.join(WORK_DIR, 'jsc');
 const INSTRUMENTED_DIR = path.join(WORK_DIR, 'instrumented', 'genauth-wxapp-sdk');
@@ -101,7 +102,7 @@ function prepare({ fixtures, peerPackageDir }) {
   fs.mkdirSync(JSC_DIR, { recursive: true });
   for (const file of ['jsc-scenario.js', 'route.js', 'profiler.js']) fs.copyFileSync(path.join(__dirname, file), path.join(JSC_DIR, file));
   const bodies = {};
-  for (const key of ['login', 'user', 'checkLoginStatus', 'logout']) bodies[key] = fixtures[key];
+  for (const key of ['login', 'user', 'checkLoginStatus', 'logout', 'wellKnown', 'loginByEmail', 'updateUser']) bodies[key] = fixtures[key];
   // jsc's readFile decodes UTF-8, so the bodies stay byte for byte what Node's fake wx serves.
   fs.writeFileSync(path.join(JSC_DIR, 'fixtures.js'), 'module.exports = ' + JSON.stringify(bodies, null, 1) + ';\n');
   return bundlePeer(peerPackageDir, path.join(JSC_DIR, PEER_BUNDLE));
@@ -123,7 +124,7 @@ async function runOne(runner, { jit, sdk, packageDir, params, timeoutMs }) {
     scenario: path.join(JSC_DIR, 'jsc-scenario.js'),
     packageDir,
     emulator,
-    params: Object.assign({ sdk, appId: APP_ID, host: HOST }, params),
+    params: Object.assign({ sdk, appId: APP_ID, host: HOST, email: EMAIL, password: PASSWORD }, params),
     timeoutMs,
   });
   const failed = result.checks.filter((c) => !c.pass && !(sdk === 'peer' && c.auto && WASM_CHECK.test(c.name)));
@@ -150,7 +151,12 @@ function summarize(samples) {
       microsP90: percentile(micros, 90),
       perSec: 1e6 / percentile(micros, 50),
       requestsPerCall: rounds[0].requests / rounds[0].n,
+      wxGetRandomValuesPerCall: rounds[0].wxGetRandomValues / rounds[0].n,
     };
+  }
+  const first = samples.map((s) => s.firstLoginByEmail).filter(Boolean);
+  if (first.length) {
+    out.firstLoginByEmail = Object.assign(summary(first.map((f) => f.ms)), { requests: first[0].requests, wxGetRandomValues: first[0].wxGetRandomValues });
   }
   return out;
 }
@@ -191,6 +197,21 @@ async function measureJsc({ oursDir, peerPackageDir, fixtures, sizes, log }) {
     for (const sdk of ['ours', 'peer']) {
       out[key][sdk] = errors[sdk] ? { error: errors[sdk] } : summarize(samples[sdk]);
       if (errors[sdk]) out.note = (out.note ? out.note + '; ' : '') + sdk + ', ' + (jit ? 'JIT' : 'no JIT') + ': ' + errors[sdk].split('\n').slice(0, 2).join(' ');
+    }
+  }
+  // Information: loginByEmail without JIT with a 1024-bit key (GenAuth's may be one), one
+  // process per SDK.
+  if (fixtures.wellKnown1024) {
+    const s = sizes.noJit;
+    out.key1024 = {};
+    log('JavaScriptCore, no JIT: loginByEmail with a 1024-bit key, 1 process per SDK');
+    for (const sdk of ['ours', 'peer']) {
+      const params = { mode: 'time', ops: ['loginByEmail'], wellKnown: fixtures.wellKnown1024, warmup: s.warmup, rounds: s.rounds, batchMs: s.batchMs, minN: s.minN, maxN: s.maxN };
+      try {
+        out.key1024[sdk] = summarize([await runOne(runner, { jit: false, sdk, packageDir: oursDir, params, timeoutMs: s.timeoutMs })]);
+      } catch (error) {
+        out.key1024[sdk] = { error: String(error.message || error) };
+      }
     }
   }
   // The breakdown of ours without JIT.

@@ -4,7 +4,8 @@
 // ES2017, no Node API: it also runs inside jsc.
 
 /**
- * @param {{login: string, user: string, checkLoginStatus: string, logout: string}} bodies
+ * @param {{login: string, user: string, checkLoginStatus: string, logout: string, wellKnown: string,
+ *   loginByEmail: string, updateUser: string}} bodies
  * @param {{url: string, method?: string, data?: any}} options what the SDK handed to wx.request
  * @returns {string|null} the body text, or null (answered 404)
  */
@@ -18,9 +19,12 @@ function route(bodies, options) {
     var op = match ? match[2] : '';
     if (op === 'user') return bodies.user;
     if (op === 'checkLoginStatus') return bodies.checkLoginStatus;
+    if (op === 'loginByEmail') return bodies.loginByEmail;
+    if (op === 'updateUser') return bodies.updateUser;
     return null;
   }
   if (method === 'GET' && /\/api\/v2\/logout$/.test(url.split('?')[0])) return bodies.logout;
+  if (method === 'GET' && /\/api\/v2\/\.well-known$/.test(url.split('?')[0])) return bodies.wellKnown;
   return null;
 }
 
