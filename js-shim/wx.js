@@ -23,6 +23,32 @@ function api() {
  * @returns {Promise<{status: number, data: *, header: Object}>}
  */
 function request(request, data) {
+  return taskCall('request', request.timeout, function (success, fail) {
+    var options = {
+      url: request.url,
+      method: request.method,
+      // A copy: WeChat may add its defaults to the object it is given.
+      header: Object.assign({}, request.header),
+      timeout: request.timeout,
+      dataType: 'json',
+      responseType: 'text',
+      success: function (res) {
+        success({ status: res.statusCode, data: res.data, header: res.header });
+      },
+      fail: fail
+    };
+    if (data !== undefined) options.data = data;
+    return api().request(options);
+  });
+}
+
+/**
+ * Runs a wx task API (`wx.request`, `wx.uploadFile`: `start(success, fail)` calls it and
+ * returns its task) as a promise that settles once: with its answer, with its failure
+ * `{kind: 'timeout'|'network', detail}`, or with a timeout after `timeoutMs` (a backstop for
+ * base libraries that ignore `timeout`, unless it already answered), aborting the task.
+ */
+function taskCall(name, timeoutMs, start) {
   return new Promise(function (resolve, reject) {
     var settled = false;
     var timer = null;
@@ -33,30 +59,19 @@ function request(request, data) {
       if (timer !== null) clearTimeout(timer);
       action(value);
     }
-    var options = {
-      url: request.url,
-      method: request.method,
-      // A copy: WeChat may add its defaults to the object it is given.
-      header: Object.assign({}, request.header),
-      timeout: request.timeout,
-      dataType: 'json',
-      responseType: 'text',
-      success: function (res) {
-        finish(resolve, { status: res.statusCode, data: res.data, header: res.header });
-      },
-      fail: function (err) {
-        var detail = (err && err.errMsg) || 'request:fail';
-        finish(reject, { kind: isTimeout(err, detail) ? 'timeout' : 'network', detail: detail });
-      }
+    var success = function (value) {
+      finish(resolve, value);
     };
-    if (data !== undefined) options.data = data;
+    var fail = function (err) {
+      var detail = (err && err.errMsg) || name + ':fail';
+      finish(reject, { kind: isTimeout(err, detail) ? 'timeout' : 'network', detail: detail });
+    };
     try {
-      task = api().request(options);
+      task = start(success, fail);
     } catch (e) {
       finish(reject, { kind: 'network', detail: String((e && e.message) || e) });
       return;
     }
-    // A backstop for base libraries that ignore `timeout` (unless it already answered).
     if (settled) return;
     timer = setTimeout(function () {
       timer = null;
@@ -67,8 +82,8 @@ function request(request, data) {
           // The task may already be finished; the answer is the timeout either way.
         }
       }
-      finish(reject, { kind: 'timeout', detail: 'request:fail timeout' });
-    }, request.timeout + 50);
+      finish(reject, { kind: 'timeout', detail: name + ':fail timeout' });
+    }, timeoutMs + 50);
   });
 }
 
@@ -292,46 +307,17 @@ var UPLOAD_TIMEOUT_MS = 60000;
  * @returns {Promise<{status: number, data: string}>}
  */
 function uploadFile(url, filePath) {
-  return new Promise(function (resolve, reject) {
-    var settled = false;
-    var task = null;
-    var timer = null;
-    function finish(action, value) {
-      if (settled) return;
-      settled = true;
-      if (timer !== null) clearTimeout(timer);
-      action(value);
-    }
-    try {
-      task = api().uploadFile({
-        url: url,
-        filePath: filePath,
-        name: 'file',
-        timeout: UPLOAD_TIMEOUT_MS,
-        success: function (res) {
-          finish(resolve, { status: res.statusCode, data: res.data });
-        },
-        fail: function (err) {
-          var detail = (err && err.errMsg) || 'uploadFile:fail';
-          finish(reject, { kind: isTimeout(err, detail) ? 'timeout' : 'network', detail: detail });
-        }
-      });
-    } catch (e) {
-      finish(reject, { kind: 'network', detail: String((e && e.message) || e) });
-      return;
-    }
-    if (settled) return;
-    timer = setTimeout(function () {
-      timer = null;
-      if (task && typeof task.abort === 'function') {
-        try {
-          task.abort();
-        } catch (e) {
-          // Already finished: the answer is the timeout either way.
-        }
-      }
-      finish(reject, { kind: 'timeout', detail: 'uploadFile:fail timeout' });
-    }, UPLOAD_TIMEOUT_MS + 50);
+  return taskCall('uploadFile', UPLOAD_TIMEOUT_MS, function (success, fail) {
+    return api().uploadFile({
+      url: url,
+      filePath: filePath,
+      name: 'file',
+      timeout: UPLOAD_TIMEOUT_MS,
+      success: function (res) {
+        success({ status: res.statusCode, data: res.data });
+      },
+      fail: fail
+    });
   });
 }
 

@@ -25,7 +25,12 @@ const HOOKS: Hooks = Hooks {
     shared_when_bare: false,
 };
 
-const UDV_DOCUMENT: &str = include_str!("graphql/udv.graphql");
+/// `query udv` for the session user: `listUdv` and `getUdfValue` read the same list.
+const UDV_CALL: Call = Call::Graphql {
+    document: include_str!("graphql/udv.graphql"),
+    field: "udv",
+    variables: |ctx, _| target(ctx, Vec::new()),
+};
 const REMOVE_UDV_DOCUMENT: &str = include_str!("graphql/remove_udv.graphql");
 
 /// `{targetType: "USER", targetId}` and more.
@@ -44,11 +49,7 @@ pub static LIST_UDV: Op = Op {
     name: "listUdv",
     params: &[],
     session: SESSION,
-    call: Call::Graphql {
-        document: UDV_DOCUMENT,
-        field: "udv",
-        variables: |ctx, _| target(ctx, Vec::new()),
-    },
+    call: UDV_CALL,
     result: Pick::Convert(converted_list),
     effect: Effect::None,
     hooks: HOOKS,
@@ -96,11 +97,7 @@ pub static GET_UDF_VALUE: Op = Op {
     name: "getUdfValue",
     params: &[],
     session: SESSION,
-    call: Call::Graphql {
-        document: UDV_DOCUMENT,
-        field: "udv",
-        variables: |ctx, _| target(ctx, Vec::new()),
-    },
+    call: UDV_CALL,
     result: Pick::Convert(|_, _, data| {
         let list = data
             .map(|d| d.0)

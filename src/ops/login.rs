@@ -5,7 +5,7 @@
 //! PKCS#1 v1.5, as `authing-wxapp-sdk`'s JSEncrypt) before the request is built, so the
 //! variables below only place them.
 
-use super::{arg, user_document, value, Base, Call, Effect, Hooks, Op, Pick, SessionUse};
+use super::{arg, graphql, user_document, value, Base, Call, Effect, Hooks, Op, Pick, SessionUse};
 use crate::args::{json_string, Arg, Param, ParamKind};
 use crate::engine::Ctx;
 use crate::error::Error;
@@ -122,88 +122,67 @@ fn password_login_input(account: &'static str, args: &[Arg]) -> Out {
     )])
 }
 
-/// A login by account and password.
-const fn password_login(
-    name: &'static str,
-    params: &'static [Param],
-    document: &'static str,
-    field: &'static str,
-    variables: fn(&Ctx<'_>, &[Arg]) -> Out,
-) -> Op {
-    Op {
-        name,
-        params,
-        session: SessionUse::Unused,
-        call: Call::Graphql {
-            document,
-            field,
-            variables,
-        },
-        result: Pick::DataRequired,
-        effect: Effect::Login,
-        hooks: Hooks::NONE,
-    }
-}
-
 /// `loginByEmail(email, password, options?)`: GraphQL `loginByEmail`; stores the session.
-pub static LOGIN_BY_EMAIL: Op = password_login(
+pub static LOGIN_BY_EMAIL: Op = graphql(
     "loginByEmail",
     &[EMAIL, PASSWORD, LOGIN_OPTIONS_PARAM],
+    SessionUse::Unused,
     user_document!("login_by_email"),
     "loginByEmail",
     |_, args| password_login_input("email", args),
+    Effect::Login,
 );
 
 /// `loginByUsername(username, password, options?)`: GraphQL `loginByUsername`.
-pub static LOGIN_BY_USERNAME: Op = password_login(
+pub static LOGIN_BY_USERNAME: Op = graphql(
     "loginByUsername",
     &[USERNAME, PASSWORD, LOGIN_OPTIONS_PARAM],
+    SessionUse::Unused,
     user_document!("login_by_username"),
     "loginByUsername",
     |_, args| password_login_input("username", args),
+    Effect::Login,
 );
 
 /// `loginByPhonePassword(phone, password, options?)`: GraphQL `loginByPhonePassword`.
-pub static LOGIN_BY_PHONE_PASSWORD: Op = password_login(
+pub static LOGIN_BY_PHONE_PASSWORD: Op = graphql(
     "loginByPhonePassword",
     &[PHONE, PASSWORD, LOGIN_OPTIONS_PARAM],
+    SessionUse::Unused,
     user_document!("login_by_phone_password"),
     "loginByPhonePassword",
     |_, args| password_login_input("phone", args),
+    Effect::Login,
 );
 
 /// `loginByPhoneCode(phone, code, options?)`: GraphQL `loginByPhoneCode` with the SMS code
 /// from `sendSmsCode`; stores the session.
-pub static LOGIN_BY_PHONE_CODE: Op = Op {
-    name: "loginByPhoneCode",
-    params: &[
+pub static LOGIN_BY_PHONE_CODE: Op = graphql(
+    "loginByPhoneCode",
+    &[
         PHONE,
         CODE,
         Param::new("options", ParamKind::Object(PHONE_CODE_OPTIONS)).optional(),
     ],
-    session: SessionUse::Unused,
-    call: Call::Graphql {
-        document: user_document!("login_by_phone_code"),
-        field: "loginByPhoneCode",
-        variables: |_, args| {
-            let options = arg(args, 2);
-            Out::Obj(vec![(
-                "input",
-                Out::Obj(vec![
-                    ("phone", value(args, 0)),
-                    ("code", value(args, 1)),
-                    ("phoneCountryCode", options.key(4).out(&[])),
-                    ("clientIp", options.key(0).out(&[])),
-                    ("params", params_variable(options, 1, 2)),
-                    ("context", json_variable(options.key(3))),
-                ]),
-            )])
-        },
+    SessionUse::Unused,
+    user_document!("login_by_phone_code"),
+    "loginByPhoneCode",
+    |_, args| {
+        let options = arg(args, 2);
+        Out::Obj(vec![(
+            "input",
+            Out::Obj(vec![
+                ("phone", value(args, 0)),
+                ("code", value(args, 1)),
+                ("phoneCountryCode", options.key(4).out(&[])),
+                ("clientIp", options.key(0).out(&[])),
+                ("params", params_variable(options, 1, 2)),
+                ("context", json_variable(options.key(3))),
+            ]),
+        )])
     },
-    result: Pick::DataRequired,
-    effect: Effect::Login,
-    hooks: Hooks::NONE,
-};
+    Effect::Login,
+);
 
 /// `{input: {<account...>, password?, profile, forceLogin, generateToken, clientIp, params,
 /// context}}` for a registration whose profile and options are arguments `at` and `at + 1`.
@@ -226,78 +205,66 @@ fn register_input(mut account: Vec<(&'static str, Out)>, args: &[Arg], at: usize
 
 /// `registerByEmail(email, password, profile?, options?)`: GraphQL `registerByEmail`. The
 /// session is stored only when GenAuth hands out a token (`forceLogin`, `generateToken`).
-pub static REGISTER_BY_EMAIL: Op = Op {
-    name: "registerByEmail",
-    params: &[EMAIL, PASSWORD, PROFILE_PARAM, REGISTER_OPTIONS_PARAM],
-    session: SessionUse::Unused,
-    call: Call::Graphql {
-        document: user_document!("register_by_email"),
-        field: "registerByEmail",
-        variables: |_, args| {
-            register_input(
-                vec![("email", value(args, 0)), ("password", value(args, 1))],
-                args,
-                2,
-            )
-        },
+pub static REGISTER_BY_EMAIL: Op = graphql(
+    "registerByEmail",
+    &[EMAIL, PASSWORD, PROFILE_PARAM, REGISTER_OPTIONS_PARAM],
+    SessionUse::Unused,
+    user_document!("register_by_email"),
+    "registerByEmail",
+    |_, args| {
+        register_input(
+            vec![("email", value(args, 0)), ("password", value(args, 1))],
+            args,
+            2,
+        )
     },
-    result: Pick::DataRequired,
-    effect: Effect::Register,
-    hooks: Hooks::NONE,
-};
+    Effect::Register,
+);
 
 /// `registerByUsername(username, password, profile?, options?)`: GraphQL `registerByUsername`.
-pub static REGISTER_BY_USERNAME: Op = Op {
-    name: "registerByUsername",
-    params: &[USERNAME, PASSWORD, PROFILE_PARAM, REGISTER_OPTIONS_PARAM],
-    session: SessionUse::Unused,
-    call: Call::Graphql {
-        document: user_document!("register_by_username"),
-        field: "registerByUsername",
-        variables: |_, args| {
-            register_input(
-                vec![("username", value(args, 0)), ("password", value(args, 1))],
-                args,
-                2,
-            )
-        },
+pub static REGISTER_BY_USERNAME: Op = graphql(
+    "registerByUsername",
+    &[USERNAME, PASSWORD, PROFILE_PARAM, REGISTER_OPTIONS_PARAM],
+    SessionUse::Unused,
+    user_document!("register_by_username"),
+    "registerByUsername",
+    |_, args| {
+        register_input(
+            vec![("username", value(args, 0)), ("password", value(args, 1))],
+            args,
+            2,
+        )
     },
-    result: Pick::DataRequired,
-    effect: Effect::Register,
-    hooks: Hooks::NONE,
-};
+    Effect::Register,
+);
 
 /// `registerByPhoneCode(phone, code, password?, profile?, options?)`: GraphQL
 /// `registerByPhoneCode` with the SMS code from `sendSmsCode`.
-pub static REGISTER_BY_PHONE_CODE: Op = Op {
-    name: "registerByPhoneCode",
-    params: &[
+pub static REGISTER_BY_PHONE_CODE: Op = graphql(
+    "registerByPhoneCode",
+    &[
         PHONE,
         CODE,
         PASSWORD.optional(),
         PROFILE_PARAM,
         REGISTER_OPTIONS_PARAM,
     ],
-    session: SessionUse::Unused,
-    call: Call::Graphql {
-        document: user_document!("register_by_phone_code"),
-        field: "registerByPhoneCode",
-        variables: |_, args| {
-            register_input(
-                vec![
-                    ("phone", value(args, 0)),
-                    ("code", value(args, 1)),
-                    ("password", value(args, 2)),
-                ],
-                args,
-                3,
-            )
-        },
+    SessionUse::Unused,
+    user_document!("register_by_phone_code"),
+    "registerByPhoneCode",
+    |_, args| {
+        register_input(
+            vec![
+                ("phone", value(args, 0)),
+                ("code", value(args, 1)),
+                ("password", value(args, 2)),
+            ],
+            args,
+            3,
+        )
     },
-    result: Pick::DataRequired,
-    effect: Effect::Register,
-    hooks: Hooks::NONE,
-};
+    Effect::Register,
+);
 
 /// `sendSmsCode(phone, phoneCountryCode?)`: `POST {appHost}/api/v2/sms/send`. Resolves
 /// `{code, message}` (GenAuth sends no data on success; the SDK says what happened).
@@ -346,80 +313,64 @@ pub const EMAIL_SCENES: &[&str] = &[
 ];
 
 /// `sendEmail(email, scene)`: GraphQL `sendEmail`; resolves `{code, message}`.
-pub static SEND_EMAIL: Op = Op {
-    name: "sendEmail",
-    params: &[EMAIL, Param::new("scene", ParamKind::OneOf(EMAIL_SCENES))],
-    session: SessionUse::Unused,
-    call: Call::Graphql {
-        document: include_str!("graphql/send_email.graphql"),
-        field: "sendEmail",
-        variables: |_, args| Out::Obj(vec![("email", value(args, 0)), ("scene", value(args, 1))]),
-    },
-    result: Pick::DataRequired,
-    effect: Effect::None,
-    hooks: Hooks::NONE,
-};
+pub static SEND_EMAIL: Op = graphql(
+    "sendEmail",
+    &[EMAIL, Param::new("scene", ParamKind::OneOf(EMAIL_SCENES))],
+    SessionUse::Unused,
+    include_str!("graphql/send_email.graphql"),
+    "sendEmail",
+    |_, args| Out::Obj(vec![("email", value(args, 0)), ("scene", value(args, 1))]),
+    Effect::None,
+);
 
 /// `mutation resetPassword`.
 const RESET_PASSWORD_DOCUMENT: &str = include_str!("graphql/reset_password.graphql");
 
 /// `resetPasswordByPhoneCode(phone, code, newPassword, phoneCountryCode?)`: GraphQL
 /// `resetPassword`; resolves `{code, message}`.
-pub static RESET_PASSWORD_BY_PHONE_CODE: Op = Op {
-    name: "resetPasswordByPhoneCode",
-    params: &[PHONE, CODE, NEW_PASSWORD, PHONE_COUNTRY_CODE],
-    session: SessionUse::Unused,
-    call: Call::Graphql {
-        document: RESET_PASSWORD_DOCUMENT,
-        field: "resetPassword",
-        variables: |_, args| {
-            Out::Obj(vec![
-                ("phone", value(args, 0)),
-                ("phoneCountryCode", value(args, 3)),
-                ("code", value(args, 1)),
-                ("newPassword", value(args, 2)),
-            ])
-        },
+pub static RESET_PASSWORD_BY_PHONE_CODE: Op = graphql(
+    "resetPasswordByPhoneCode",
+    &[PHONE, CODE, NEW_PASSWORD, PHONE_COUNTRY_CODE],
+    SessionUse::Unused,
+    RESET_PASSWORD_DOCUMENT,
+    "resetPassword",
+    |_, args| {
+        Out::Obj(vec![
+            ("phone", value(args, 0)),
+            ("phoneCountryCode", value(args, 3)),
+            ("code", value(args, 1)),
+            ("newPassword", value(args, 2)),
+        ])
     },
-    result: Pick::DataRequired,
-    effect: Effect::None,
-    hooks: Hooks::NONE,
-};
+    Effect::None,
+);
 
 /// `resetPasswordByEmailCode(email, code, newPassword)`: GraphQL `resetPassword`.
-pub static RESET_PASSWORD_BY_EMAIL_CODE: Op = Op {
-    name: "resetPasswordByEmailCode",
-    params: &[EMAIL, CODE, NEW_PASSWORD],
-    session: SessionUse::Unused,
-    call: Call::Graphql {
-        document: RESET_PASSWORD_DOCUMENT,
-        field: "resetPassword",
-        variables: |_, args| {
-            Out::Obj(vec![
-                ("email", value(args, 0)),
-                ("code", value(args, 1)),
-                ("newPassword", value(args, 2)),
-            ])
-        },
+pub static RESET_PASSWORD_BY_EMAIL_CODE: Op = graphql(
+    "resetPasswordByEmailCode",
+    &[EMAIL, CODE, NEW_PASSWORD],
+    SessionUse::Unused,
+    RESET_PASSWORD_DOCUMENT,
+    "resetPassword",
+    |_, args| {
+        Out::Obj(vec![
+            ("email", value(args, 0)),
+            ("code", value(args, 1)),
+            ("newPassword", value(args, 2)),
+        ])
     },
-    result: Pick::DataRequired,
-    effect: Effect::None,
-    hooks: Hooks::NONE,
-};
+    Effect::None,
+);
 
 /// `checkPasswordStrength(password)`: GenAuth's password policy verdict `{valid, message}`
 /// (GraphQL `checkPasswordStrength`; the password is sent as it is, as in v4: it is not a
 /// credential here).
-pub static CHECK_PASSWORD_STRENGTH: Op = Op {
-    name: "checkPasswordStrength",
-    params: &[Param::new("password", ParamKind::Text(crate::args::TextRule::PASSWORD)).secret()],
-    session: SessionUse::Unused,
-    call: Call::Graphql {
-        document: include_str!("graphql/check_password_strength.graphql"),
-        field: "checkPasswordStrength",
-        variables: |_, args| Out::Obj(vec![("password", value(args, 0))]),
-    },
-    result: Pick::DataRequired,
-    effect: Effect::None,
-    hooks: Hooks::NONE,
-};
+pub static CHECK_PASSWORD_STRENGTH: Op = graphql(
+    "checkPasswordStrength",
+    &[Param::new("password", ParamKind::Text(crate::args::TextRule::PASSWORD)).secret()],
+    SessionUse::Unused,
+    include_str!("graphql/check_password_strength.graphql"),
+    "checkPasswordStrength",
+    |_, args| Out::Obj(vec![("password", value(args, 0))]),
+    Effect::None,
+);

@@ -284,6 +284,32 @@ pub static OPERATIONS: &[&Op] = &[
     &custom_data::REMOVE_UDF_VALUE,
 ];
 
+/// An operation that is one GraphQL request whose `data.<field>` is the result (the common
+/// shape: no hooks).
+pub(crate) const fn graphql(
+    name: &'static str,
+    params: &'static [Param],
+    session: SessionUse,
+    document: &'static str,
+    field: &'static str,
+    variables: fn(&Ctx<'_>, &[Arg]) -> Out,
+    effect: Effect,
+) -> Op {
+    Op {
+        name,
+        params,
+        session,
+        call: Call::Graphql {
+            document,
+            field,
+            variables,
+        },
+        result: Pick::DataRequired,
+        effect,
+        hooks: Hooks::NONE,
+    }
+}
+
 /// Argument `at` (absent when the caller left it out).
 pub(crate) fn arg(args: &[Arg], at: usize) -> &Arg {
     args.get(at).unwrap_or(&Arg::Absent)

@@ -5,8 +5,8 @@
 //! nothing (`authing-js-sdk`'s `checkLoggedIn()`).
 
 use super::{
-    arg, needs_user_id, no_variables, or_null, user_document, user_id, value, Base, Call, Effect,
-    Hooks, LoggedOut, Op, Pick, SessionUse,
+    arg, graphql, needs_user_id, no_variables, or_null, user_document, user_id, value, Base, Call,
+    Effect, Hooks, LoggedOut, Op, Pick, SessionUse,
 };
 use crate::args::{Arg, Param, ParamKind, TextRule};
 use crate::engine::Ctx;
@@ -109,156 +109,128 @@ pub static UPDATE_PROFILE: Op = Op {
 
 /// `updatePassword(newPassword, oldPassword?)`: GraphQL `updatePassword`, both passwords
 /// encrypted; resolves the user (the stored session is kept as it is, as in v4).
-pub static UPDATE_PASSWORD: Op = Op {
-    name: "updatePassword",
-    params: &[NEW_PASSWORD, OLD_PASSWORD],
-    session: SESSION,
-    call: Call::Graphql {
-        document: user_document!("update_password"),
-        field: "updatePassword",
-        variables: |_, args| {
-            Out::Obj(vec![
-                ("newPassword", value(args, 0)),
-                ("oldPassword", value(args, 1)),
-            ])
-        },
+pub static UPDATE_PASSWORD: Op = graphql(
+    "updatePassword",
+    &[NEW_PASSWORD, OLD_PASSWORD],
+    SESSION,
+    user_document!("update_password"),
+    "updatePassword",
+    |_, args| {
+        Out::Obj(vec![
+            ("newPassword", value(args, 0)),
+            ("oldPassword", value(args, 1)),
+        ])
     },
-    result: Pick::DataRequired,
-    effect: Effect::None,
-    hooks: Hooks::NONE,
-};
+    Effect::None,
+);
 
 /// `updatePhone(phone, phoneCode, oldPhone?, oldPhoneCode?)`: GraphQL `updatePhone`;
 /// refreshes the stored user.
-pub static UPDATE_PHONE: Op = Op {
-    name: "updatePhone",
-    params: &[
+pub static UPDATE_PHONE: Op = graphql(
+    "updatePhone",
+    &[
         PHONE,
         PHONE_CODE,
         Param::ascii("oldPhone").optional(),
         Param::ascii("oldPhoneCode").optional().secret(),
     ],
-    session: SESSION,
-    call: Call::Graphql {
-        document: user_document!("update_phone"),
-        field: "updatePhone",
-        variables: |_, args| {
-            Out::Obj(vec![
-                ("phone", value(args, 0)),
-                ("phoneCode", value(args, 1)),
-                ("oldPhone", value(args, 2)),
-                ("oldPhoneCode", value(args, 3)),
-            ])
-        },
+    SESSION,
+    user_document!("update_phone"),
+    "updatePhone",
+    |_, args| {
+        Out::Obj(vec![
+            ("phone", value(args, 0)),
+            ("phoneCode", value(args, 1)),
+            ("oldPhone", value(args, 2)),
+            ("oldPhoneCode", value(args, 3)),
+        ])
     },
-    result: Pick::DataRequired,
-    effect: Effect::User,
-    hooks: Hooks::NONE,
-};
+    Effect::User,
+);
 
 /// `updateEmail(email, emailCode, oldEmail?, oldEmailCode?)`: GraphQL `updateEmail`;
 /// refreshes the stored user.
-pub static UPDATE_EMAIL: Op = Op {
-    name: "updateEmail",
-    params: &[
+pub static UPDATE_EMAIL: Op = graphql(
+    "updateEmail",
+    &[
         EMAIL,
         EMAIL_CODE,
         Param::ascii("oldEmail").optional(),
         Param::ascii("oldEmailCode").optional().secret(),
     ],
-    session: SESSION,
-    call: Call::Graphql {
-        document: user_document!("update_email"),
-        field: "updateEmail",
-        variables: |_, args| {
-            Out::Obj(vec![
-                ("email", value(args, 0)),
-                ("emailCode", value(args, 1)),
-                ("oldEmail", value(args, 2)),
-                ("oldEmailCode", value(args, 3)),
-            ])
-        },
+    SESSION,
+    user_document!("update_email"),
+    "updateEmail",
+    |_, args| {
+        Out::Obj(vec![
+            ("email", value(args, 0)),
+            ("emailCode", value(args, 1)),
+            ("oldEmail", value(args, 2)),
+            ("oldEmailCode", value(args, 3)),
+        ])
     },
-    result: Pick::DataRequired,
-    effect: Effect::User,
-    hooks: Hooks::NONE,
-};
+    Effect::User,
+);
 
 /// `bindPhone(phone, phoneCode, phoneCountryCode?)`: GraphQL `bindPhone`; refreshes the
 /// stored user.
-pub static BIND_PHONE: Op = Op {
-    name: "bindPhone",
-    params: &[
+pub static BIND_PHONE: Op = graphql(
+    "bindPhone",
+    &[
         PHONE,
         PHONE_CODE,
         Param::ascii("phoneCountryCode").optional(),
     ],
-    session: SESSION,
-    call: Call::Graphql {
-        document: user_document!("bind_phone"),
-        field: "bindPhone",
-        variables: |_, args| {
-            Out::Obj(vec![
-                ("phone", value(args, 0)),
-                ("phoneCode", value(args, 1)),
-                ("phoneCountryCode", value(args, 2)),
-            ])
-        },
+    SESSION,
+    user_document!("bind_phone"),
+    "bindPhone",
+    |_, args| {
+        Out::Obj(vec![
+            ("phone", value(args, 0)),
+            ("phoneCode", value(args, 1)),
+            ("phoneCountryCode", value(args, 2)),
+        ])
     },
-    result: Pick::DataRequired,
-    effect: Effect::User,
-    hooks: Hooks::NONE,
-};
+    Effect::User,
+);
 
 /// `unbindPhone()`: GraphQL `unbindPhone`; refreshes the stored user.
-pub static UNBIND_PHONE: Op = Op {
-    name: "unbindPhone",
-    params: &[],
-    session: SESSION,
-    call: Call::Graphql {
-        document: user_document!("unbind_phone"),
-        field: "unbindPhone",
-        variables: no_variables,
-    },
-    result: Pick::DataRequired,
-    effect: Effect::User,
-    hooks: Hooks::NONE,
-};
+pub static UNBIND_PHONE: Op = graphql(
+    "unbindPhone",
+    &[],
+    SESSION,
+    user_document!("unbind_phone"),
+    "unbindPhone",
+    no_variables,
+    Effect::User,
+);
 
 /// `bindEmail(email, emailCode)`: GraphQL `bindEmail`; refreshes the stored user.
-pub static BIND_EMAIL: Op = Op {
-    name: "bindEmail",
-    params: &[EMAIL, EMAIL_CODE],
-    session: SESSION,
-    call: Call::Graphql {
-        document: user_document!("bind_email"),
-        field: "bindEmail",
-        variables: |_, args| {
-            Out::Obj(vec![
-                ("email", value(args, 0)),
-                ("emailCode", value(args, 1)),
-            ])
-        },
+pub static BIND_EMAIL: Op = graphql(
+    "bindEmail",
+    &[EMAIL, EMAIL_CODE],
+    SESSION,
+    user_document!("bind_email"),
+    "bindEmail",
+    |_, args| {
+        Out::Obj(vec![
+            ("email", value(args, 0)),
+            ("emailCode", value(args, 1)),
+        ])
     },
-    result: Pick::DataRequired,
-    effect: Effect::User,
-    hooks: Hooks::NONE,
-};
+    Effect::User,
+);
 
 /// `unbindEmail()`: GraphQL `unbindEmail`; refreshes the stored user.
-pub static UNBIND_EMAIL: Op = Op {
-    name: "unbindEmail",
-    params: &[],
-    session: SESSION,
-    call: Call::Graphql {
-        document: user_document!("unbind_email"),
-        field: "unbindEmail",
-        variables: no_variables,
-    },
-    result: Pick::DataRequired,
-    effect: Effect::User,
-    hooks: Hooks::NONE,
-};
+pub static UNBIND_EMAIL: Op = graphql(
+    "unbindEmail",
+    &[],
+    SESSION,
+    user_document!("unbind_email"),
+    "unbindEmail",
+    no_variables,
+    Effect::User,
+);
 
 const TOKEN: Param = Param::new("primaryUserToken", ParamKind::Text(TextRule::TOKEN)).secret();
 
