@@ -77,6 +77,8 @@ function GenAuthError(detail) {
   var error = new Error(detail.message);
   error.name = 'GenAuthError';
   error.code = detail.code;
+  // The network's, the server's and the rate limits' failures may succeed later unchanged.
+  error.retryable = detail.retryable === true;
   if (typeof detail.serverCode === 'number') error.serverCode = detail.serverCode;
   if (detail.data !== undefined) error.data = detail.data;
   Object.setPrototypeOf(error, GenAuthError.prototype);

@@ -84,6 +84,10 @@ error_codes! {
     CaptchaRequired = "CAPTCHA_REQUIRED",
     /// GenAuth refused the request with a code this SDK has no name for; see `server_code`.
     ServerRejected = "SERVER_REJECTED",
+    /// `logout()` ended the session on this device but could not tell GenAuth (the
+    /// network, a timeout, a failing server): the user is logged out here; the token stays
+    /// valid on the server until it expires.
+    LoggedOutLocally = "LOGGED_OUT_LOCALLY",
     /// The user cancelled (e.g. choosing an image).
     Cancelled = "CANCELLED",
     /// The password could not be encrypted: no public key, or no `wx.getRandomValues`.
@@ -95,6 +99,8 @@ error_codes! {
     Timeout = "TIMEOUT",
     /// The server failed (an HTTP 5xx without a GenAuth answer in the body).
     ServerError = "SERVER_ERROR",
+    /// Too many requests: HTTP 429, or GenAuth's "too frequent" (2100).
+    RateLimited = "RATE_LIMITED",
     /// The server answered with something that is not GenAuth's protocol (e.g. invalid JSON).
     InvalidResponse = "INVALID_RESPONSE",
     // --- the SDK's own ---
@@ -105,6 +111,19 @@ error_codes! {
 }
 
 impl ErrorCode {
+    /// Whether the same call may succeed later unchanged: the network's, the server's and
+    /// the rate limits' failures (`error.retryable` in JavaScript).
+    pub fn retryable(self) -> bool {
+        matches!(
+            self,
+            ErrorCode::NetworkError
+                | ErrorCode::Timeout
+                | ErrorCode::ServerError
+                | ErrorCode::RateLimited
+                | ErrorCode::WxRateLimited
+        )
+    }
+
     /// The default message in `lang`.
     pub fn message(self, lang: Lang) -> &'static str {
         let (zh, en) = match self {
@@ -159,12 +178,20 @@ impl ErrorCode {
                 "微信登录凭证尚未就绪，请重新点击",
                 "No wx.login code from before the tap; please tap again",
             ),
+            ErrorCode::LoggedOutLocally => (
+                "已在本机退出登录，但未能通知 GenAuth",
+                "Logged out on this device; GenAuth could not be told",
+            ),
             ErrorCode::Cancelled => ("用户已取消", "Cancelled by the user"),
             ErrorCode::EncryptionFailed => ("密码加密失败", "Encrypting the password failed"),
             ErrorCode::ServerRejected => ("服务器拒绝了请求", "The server rejected the request"),
             ErrorCode::NetworkError => ("网络请求失败", "Network request failed"),
             ErrorCode::Timeout => ("网络请求超时", "The request timed out"),
             ErrorCode::ServerError => ("服务器错误", "Server error"),
+            ErrorCode::RateLimited => (
+                "请求过于频繁，请稍后再试",
+                "Too many requests; try again later",
+            ),
             ErrorCode::InvalidResponse => (
                 "服务器返回了无法识别的数据",
                 "The server sent a response that could not be understood",
@@ -193,6 +220,7 @@ impl ErrorCode {
             2006 | 2203 => ErrorCode::WrongPassword,
             2026 | 2034 => ErrorCode::UserExists,
             2035 => ErrorCode::PhoneTaken,
+            2100 => ErrorCode::RateLimited,
             2200 => ErrorCode::EmailTaken,
             2300 => ErrorCode::VerifyCodeExpired,
             2020 => ErrorCode::NotLoggedIn,
@@ -438,6 +466,26 @@ pub fn sanitize(text: &str, max: usize) -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn only_the_networks_the_servers_and_the_rate_limits_failures_are_retryable() {
+        let retryable: Vec<&str> = ErrorCode::ALL
+            .iter()
+            .filter(|c| c.retryable())
+            .map(|c| c.as_str())
+            .collect();
+        assert_eq!(
+            retryable,
+            [
+                "WX_RATE_LIMITED",
+                "NETWORK_ERROR",
+                "TIMEOUT",
+                "SERVER_ERROR",
+                "RATE_LIMITED"
+            ]
+        );
+        assert_eq!(ErrorCode::from_server_code(2100), ErrorCode::RateLimited);
+    }
+
     /// The codes JavaScript sees are API: pin every one of them.
     #[test]
     fn every_code_has_a_pinned_name() {
@@ -467,11 +515,13 @@ mod tests {
                 "VERIFY_CODE_EXPIRED",
                 "CAPTCHA_REQUIRED",
                 "SERVER_REJECTED",
+                "LOGGED_OUT_LOCALLY",
                 "CANCELLED",
                 "ENCRYPTION_FAILED",
                 "NETWORK_ERROR",
                 "TIMEOUT",
                 "SERVER_ERROR",
+                "RATE_LIMITED",
                 "INVALID_RESPONSE",
                 "WASM_LOAD_FAILED",
                 "INTERNAL",

@@ -174,7 +174,9 @@ fn graphql_error(message: &Raw, lang: Lang) -> Error {
 /// An answer that is not GenAuth's protocol: a server error if the status says so.
 fn not_genauth(answer: Answer<'_>, lang: Lang) -> Error {
     let detail = format!("HTTP {}", answer.status);
-    if answer.status >= 500 {
+    if answer.status == 429 {
+        Error::with_detail(ErrorCode::RateLimited, lang, &detail)
+    } else if answer.status >= 500 {
         Error::with_detail(ErrorCode::ServerError, lang, &detail)
     } else {
         Error::with_detail(ErrorCode::InvalidResponse, lang, &detail)
@@ -364,6 +366,17 @@ mod tests {
         .unwrap_err();
         assert_eq!(error.code, ErrorCode::ServerError);
         assert_eq!(error.message, "Server error: HTTP 502");
+        // A gateway's rate limit (no GenAuth body): RATE_LIMITED, retryable.
+        let error = parse_rest(
+            Answer {
+                status: 429,
+                body: &json!("Too Many Requests"),
+            },
+            Lang::EnUs,
+        )
+        .unwrap_err();
+        assert_eq!(error.code, ErrorCode::RateLimited);
+        assert!(error.code.retryable());
 
         for body in [
             json!(""),

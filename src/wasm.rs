@@ -395,6 +395,8 @@ impl Builder {
         let object = Object::new();
         self.put(&object, "code", &self.interned(error.code.as_str()));
         self.put(&object, "message", &JsValue::from_str(&error.message));
+        let retryable = error.code.retryable();
+        self.put(&object, "retryable", &JsValue::from_bool(retryable));
         if let Some(code) = error.server_code {
             // GenAuth's and WeChat's codes are small integers: exact as f64.
             self.put(&object, "serverCode", &JsValue::from_f64(code as f64));

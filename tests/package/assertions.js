@@ -12,10 +12,14 @@ async function rejection(promise) {
   assert.fail('expected a rejection');
 }
 
-/** A rejection the SDK made: an `Error` with the stable `code` and a message. */
+/** The codes of failures that may succeed later unchanged (`error.retryable`). */
+const RETRYABLE = ['NETWORK_ERROR', 'TIMEOUT', 'SERVER_ERROR', 'RATE_LIMITED', 'WX_RATE_LIMITED'];
+
+/** A rejection the SDK made: an `Error` with the stable `code`, a message, `retryable`. */
 function assertCodedError(error, code) {
   assert.equal(Object.prototype.toString.call(error), '[object Error]', 'an Error object');
   assert.equal(error.code, code, error.message);
+  assert.equal(error.retryable, RETRYABLE.includes(code), code + ': retryable');
   assert.equal(typeof error.message, 'string');
   assert.ok(error.message.length > 0);
 }
