@@ -482,6 +482,8 @@ export type ErrorCode =
   | 'CAPTCHA_REQUIRED'
   /** GenAuth refused the request with another code; see `serverCode`. */
   | 'SERVER_REJECTED'
+  /** `logout()` ended the session on this device but could not tell GenAuth (network, timeout, failing server). */
+  | 'LOGGED_OUT_LOCALLY'
   /** The user cancelled (closed the image picker without choosing). */
   | 'CANCELLED'
   /** The password could not be encrypted: no usable public key, or no `wx.getRandomValues`. */
@@ -492,6 +494,8 @@ export type ErrorCode =
   | 'TIMEOUT'
   /** The server failed (HTTP 5xx without a GenAuth answer). */
   | 'SERVER_ERROR'
+  /** Too many requests: HTTP 429, or GenAuth's 2100 (too frequent). Retryable later. */
+  | 'RATE_LIMITED'
   /** The server's answer is not GenAuth's protocol (e.g. invalid JSON). */
   | 'INVALID_RESPONSE'
   /** The wasm core could not load (missing file, wrong `wasmPath`, base library < 2.14.0). */
@@ -517,11 +521,16 @@ export interface GenAuthError extends Error {
   serverCode?: number;
   /** What the server sent with its error (its `data`), when it sent any. */
   data?: unknown;
+  /**
+   * Whether the same call may succeed later unchanged: `true` for `NETWORK_ERROR`, `TIMEOUT`,
+   * `SERVER_ERROR`, `RATE_LIMITED` and `WX_RATE_LIMITED`; `false` for everything else.
+   */
+  retryable: boolean;
 }
 
 /** The constructor of {@link GenAuthError}: `error instanceof GenAuthError` works. */
 export interface GenAuthErrorConstructor {
-  new (detail: { code: ErrorCode; message: string; serverCode?: number; data?: unknown }): GenAuthError;
+  new (detail: { code: ErrorCode; message: string; serverCode?: number; data?: unknown; retryable?: boolean }): GenAuthError;
   readonly prototype: GenAuthError;
 }
 

@@ -795,6 +795,19 @@ impl Client {
             // The server no longer knows the token: the session is over either way.
             return Step::Done(self.succeed(&pending, None, stored));
         }
+        let not_told = error.code.retryable() || error.code == ErrorCode::InvalidResponse;
+        if pending.op.effect == Effect::Logout && not_told {
+            // GenAuth could not be told: the session still ends on the device (a user is
+            // never stuck logged in), and the caller learns the server was not reached.
+            let mut outcome = self.succeed(&pending, None, stored);
+            let cause = error.message;
+            outcome.result = Err(Error::with_detail(
+                ErrorCode::LoggedOutLocally,
+                self.options.lang,
+                &cause,
+            ));
+            return Step::Done(outcome);
+        }
         // A token GenAuth reports expired or invalid ends the session, if it is still the
         // one that was sent.
         let writes = match &pending.sent {

@@ -649,13 +649,31 @@ fn logout_clears_this_and_the_legacy_session_and_survives_a_forgotten_token() {
     let step = app.answer(&client, id, json!({"code": 2020, "message": "尚未登录"}));
     app.settle(step).unwrap();
     assert_eq!(app.token(), json!(""));
-    // A network failure keeps the session.
+    // GenAuth cannot be told (network down, timeout, a failing server): the session ends on
+    // the device all the same, and the call says so with its own code.
+    for failure in [Failure::Network, Failure::Timeout] {
+        app.login(&client, "u1");
+        let (id, _) = sent(app.prepare(&client, "logout", &[]));
+        let result = app.settle(client.fail(id, failure, "request:fail", &app.token()));
+        assert_eq!(code_of(result), ErrorCode::LoggedOutLocally);
+        assert!(app.storage.is_empty(), "{:?}", app.storage);
+    }
+    app.login(&client, "u1");
+    let (id, _) = sent(app.prepare(&client, "logout", &[]));
+    let step = app.answer_with(
+        &client,
+        id,
+        502,
+        json!("<html>Bad Gateway</html>"),
+        json!({}),
+    );
+    assert_eq!(code_of(app.settle(step)), ErrorCode::LoggedOutLocally);
+    assert_eq!(app.token(), json!(""));
+    // A logout GenAuth refuses for another reason keeps the session.
     let token = app.login(&client, "u1");
     let (id, _) = sent(app.prepare(&client, "logout", &[]));
-    assert_eq!(
-        code_of(app.settle(client.fail(id, Failure::Network, "request:fail", &app.token()))),
-        ErrorCode::NetworkError
-    );
+    let step = app.answer(&client, id, json!({"code": 2224, "message": "应用不存在"}));
+    assert_eq!(code_of(app.settle(step)), ErrorCode::ServerRejected);
     assert_eq!(app.token(), json!(token));
 }
 

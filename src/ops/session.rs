@@ -130,7 +130,8 @@ fn token_variable(_: &Ctx<'_>, args: &[Arg]) -> Out {
 
 /// `logout()`: `GET {appHost}/api/v2/logout?app_id=...`, then the session is cleared on the
 /// device (this SDK's keys and `authing-wxapp-sdk`'s). A token GenAuth no longer knows is
-/// simply cleared; a network failure keeps the session and rejects.
+/// simply cleared. When GenAuth cannot be told (the network, a timeout, a failing server),
+/// the session still ends on the device and the call rejects `LOGGED_OUT_LOCALLY`.
 pub static LOGOUT: Op = Op {
     name: "logout",
     params: &[],

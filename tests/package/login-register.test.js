@@ -375,11 +375,12 @@ describe('SMS and email codes', () => {
     assert.equal(h.onlyGraphql('loginByPhoneCode').variables.input.phoneCountryCode, '+1');
   });
 
-  test('sendSmsCode twice within 60 s is refused by the server (2100)', async () => {
+  test('sendSmsCode twice within 60 s is refused by the server (2100): RATE_LIMITED, retryable', async () => {
     const genauth = h.client(h.launch());
     await genauth.sendSmsCode(PHONE);
     const error = await rejection(genauth.sendSmsCode(PHONE));
-    assertCodedError(error, 'SERVER_REJECTED');
+    assertCodedError(error, 'RATE_LIMITED');
+    assert.equal(error.retryable, true);
     assert.equal(error.serverCode, 2100);
   });
 

@@ -428,7 +428,6 @@ describe('failures', () => {
         ['/connections/social/wechat-miniprogram/auth', () => genauth.loginByCode(emulator.mintCode(WX_APP, 'alice'))],
         ['/graphql/v2', () => genauth.getCurrentUser()],
         ['/graphql/v2', () => genauth.checkLoginStatus()],
-        ['/api/v2/logout', () => genauth.logout()],
       ];
       for (const [faultPath, call] of calls) {
         emulator.injectFault({ path: faultPath, kind });
@@ -439,6 +438,21 @@ describe('failures', () => {
       }
       assert.equal(await genauth.getToken(), user.token);
       assert.equal((await genauth.getCurrentUser()).id, user.id, 'still works afterwards');
+    });
+  }
+
+  for (const [kind] of faults) {
+    test(`logout with ${kind}: the session ends on the device, rejecting LOGGED_OUT_LOCALLY`, async () => {
+      const mp = launch();
+      const genauth = client(mp);
+      const user = await genauth.loginByCode(emulator.mintCode(WX_APP, 'alice'));
+      emulator.injectFault({ path: '/api/v2/logout', kind });
+      const error = await rejection(genauth.logout());
+      assertCodedError(error, 'LOGGED_OUT_LOCALLY');
+      assert.ok(!error.message.includes(user.token), 'no token in messages');
+      assert.equal(await genauth.getToken(), null, 'nobody is logged in on the device');
+      assert.equal(mp.storage.get(TOKEN_KEY), undefined);
+      assert.equal(mp.storage.get(USER_KEY), undefined);
     });
   }
 
