@@ -135,8 +135,22 @@ function AuthenticationClient(options) {
   this._gets = [];
   this._lang = lang;
   this._onError = onError;
+  // wx.login gives up after the same time as a request (the core checks the option).
+  this._timeout = coreOptions && typeof coreOptions.timeout === 'number' ? coreOptions.timeout : 0;
+  this._start = function () {
+    return start(self, wasmPath, coreOptions, lang);
+  };
   var self = this;
-  this._ready = loader.loadCore(wasmPath).then(
+  this._ready = this._start();
+}
+
+/**
+ * Loads the core and starts the client (reads the session keys, seeds or adopts a session,
+ * takes a spare wx.login code). Resolves the core; rejects `INVALID_OPTIONS` or
+ * `WASM_LOAD_FAILED`.
+ */
+function start(client, wasmPath, coreOptions, lang) {
+  var ready = loader.loadCore(wasmPath).then(
     function (bindings) {
       var core;
       try {
@@ -145,7 +159,7 @@ function AuthenticationClient(options) {
         throw toError(thrown);
       }
       var keys = core.storageKeys();
-      self._tokenKey = keys[0];
+      client._tokenKey = keys[0];
       var token = wxApi.readStorage(keys[0]);
       var legacyToken = wxApi.readStorage(keys[1]);
       var legacyUser = wxApi.readStorage(keys[2]);
@@ -165,8 +179,24 @@ function AuthenticationClient(options) {
     }
   );
   // Errors surface through each method; do not report this promise as unhandled.
-  this._ready.catch(function () {});
+  ready.catch(function () {});
+  return ready;
 }
+
+/**
+ * The core, loading it again if the last load failed (a failed load is not remembered: the
+ * next call tries again; invalid options are final).
+ */
+AuthenticationClient.prototype._core = function () {
+  var self = this;
+  var ready = this._ready;
+  return ready.then(null, function (error) {
+    if (!error || error.code !== 'WASM_LOAD_FAILED') throw error;
+    // The first call to see this failure starts again; calls at the same time join it.
+    if (self._ready === ready) self._ready = self._start();
+    return self._ready;
+  });
+};
 
 /** A copy of `object`'s own keys without `key` (the caller's object is not touched). */
 function without(object, key) {
@@ -183,7 +213,7 @@ function without(object, key) {
  * @returns {Promise<void>}
  */
 AuthenticationClient.prototype.ready = function () {
-  return this._ready.then(function () {});
+  return this._core().then(function () {});
 };
 
 METHODS.forEach(function (name, index) {
@@ -259,7 +289,7 @@ AuthenticationClient.prototype._stored = function () {
  */
 AuthenticationClient.prototype._call = function (index, args) {
   var self = this;
-  return this._ready.then(function (core) {
+  return this._core().then(function (core) {
     var step = core.prepare(index, args.length, args[0], args[1], args[2], args[3], args[4], self._stored(), Date.now());
     var share = typeof step[0] === 'boolean' ? undefined : step[3];
     if (share === undefined) return drive(self, core, step);
@@ -292,7 +322,7 @@ function drive(client, core, step, started) {
     };
     if (typeof step[1] === 'string') {
       resolve(
-        provide(step[1], step[2], started).then(function (value) {
+        provide(client, step[1], step[2], started).then(function (value) {
           return drive(client, core, core.supply(id, value, Date.now()), started);
         }, failed)
       );
@@ -331,10 +361,10 @@ function send(client, head, data) {
  * Gets what a step needs from WeChat: a fresh `wx.login` code, a stored value, random
  * bytes, the code taken before this call (`started`), an image, an upload.
  */
-function provide(need, key, started) {
+function provide(client, need, key, started) {
   switch (need) {
     case 'wxLogin':
-      return wxApi.login().then(null, function (errMsg) {
+      return wxApi.login(client._timeout).then(null, function (errMsg) {
         throw { kind: 'wxLogin', detail: String(errMsg) };
       });
     case 'random':

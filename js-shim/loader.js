@@ -19,6 +19,28 @@ var DEFAULT_WASM_PATH = '/miniprogram_npm/genauth-wxapp-sdk/' + WASM_FILE;
 
 var loading = null;
 
+/** How long loading the core may take before it counts as failed (and is tried again). */
+var LOAD_TIMEOUT_MS = 30000;
+
+/** `promise`, or a rejection after `ms` if it has not settled by then. */
+function withTimeout(promise, ms) {
+  return new Promise(function (resolve, reject) {
+    var timer = setTimeout(function () {
+      reject(new Error('loading the wasm took longer than ' + ms + ' ms'));
+    }, ms);
+    promise.then(
+      function (value) {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      function (error) {
+        clearTimeout(timer);
+        reject(error);
+      }
+    );
+  });
+}
+
 /**
  * The wasm-bindgen bindings (`{ Core, memory }`), loaded on first use and shared afterwards.
  * A failed load is forgotten, so the next call tries again.
@@ -27,7 +49,7 @@ var loading = null;
  */
 function loadCore(wasmPath) {
   if (!loading) {
-    loading = instantiate(wasmPath);
+    loading = withTimeout(instantiate(wasmPath), LOAD_TIMEOUT_MS);
     loading.catch(function () {
       loading = null;
     });

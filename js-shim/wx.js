@@ -109,29 +109,45 @@ var loginSeq = 0;
 var spareWanted = true;
 
 /**
- * Calls `wx.login` and resolves the code.
+ * Calls `wx.login` and resolves the code; gives up after `timeoutMs` (default 10 s).
+ * @param {number} [timeoutMs]
  * @returns {Promise<string>} rejects with the errMsg text
  */
-function login() {
+function login(timeoutMs) {
   loginSeq += 1;
   spareWanted = true;
-  return callLogin();
+  return callLogin(timeoutMs);
 }
 
-function callLogin() {
+/** How long `wx.login` may take before the SDK gives up on it, unless told otherwise. */
+var LOGIN_TIMEOUT_MS = 10000;
+
+function callLogin(timeoutMs) {
+  var limit = timeoutMs > 0 ? timeoutMs : LOGIN_TIMEOUT_MS;
   return new Promise(function (resolve, reject) {
+    var settled = false;
+    var timer = setTimeout(function () {
+      finish(reject, 'login:fail timeout');
+    }, limit);
+    function finish(action, value) {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      action(value);
+    }
     try {
       api().login({
+        timeout: limit,
         success: function (res) {
-          if (res && typeof res.code === 'string' && res.code) resolve(res.code);
-          else reject((res && res.errMsg) || 'login:fail no code');
+          if (res && typeof res.code === 'string' && res.code) finish(resolve, res.code);
+          else finish(reject, (res && res.errMsg) || 'login:fail no code');
         },
         fail: function (err) {
-          reject((err && err.errMsg) || 'login:fail');
+          finish(reject, (err && err.errMsg) || 'login:fail');
         }
       });
     } catch (e) {
-      reject(String((e && e.message) || e));
+      finish(reject, String((e && e.message) || e));
     }
   });
 }

@@ -526,6 +526,36 @@ describe('loading on a phone', () => {
     for (const field of ['main', 'types', 'files', 'miniprogram']) assert.ok(manifest[field], field);
   });
 
+  test('a failed load is not remembered: the next call loads the core again', async () => {
+    const copy = fs.mkdtempSync(path.join(require('os').tmpdir(), 'genauth-noload-'));
+    try {
+      fs.cpSync(root, copy, { recursive: true });
+      const wasm = path.join(copy, 'miniprogram_npm', 'genauth-wxapp-sdk', 'core.wasm.br');
+      const bytes = fs.readFileSync(wasm);
+      fs.rmSync(wasm);
+      const genauth = client(launch({ codeRoot: copy }));
+      assertCodedError(await rejection(genauth.loginByCode(emulator.mintCode(WX_APP, 'hugo'))), 'WASM_LOAD_FAILED');
+      assertCodedError(await rejection(genauth.ready()), 'WASM_LOAD_FAILED');
+      fs.writeFileSync(wasm, bytes); // e.g. a flaky read on the phone
+      const user = await genauth.loginByCode(emulator.mintCode(WX_APP, 'hugo'));
+      assert.equal(typeof user.id, 'string');
+      await genauth.ready();
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  test('a wx.login that never answers gives up after the timeout (WX_LOGIN_FAILED)', async () => {
+    const genauth = client(launch({ login: () => new Promise(() => {}) }), { timeout: 300 });
+    await genauth.ready();
+    const started = Date.now();
+    const error = await rejection(genauth.loginByCode());
+    assertCodedError(error, 'WX_LOGIN_FAILED');
+    assert.match(error.message, /timeout/);
+    assert.ok(Date.now() - started < 2000, 'not much later than the timeout');
+    assert.equal(emulator.requests.length, 0);
+  });
+
   test('growing wasm memory leaves later calls intact; a user storage refuses is not kept stale', async () => {
     const mp = launch();
     const genauth = client(mp);
