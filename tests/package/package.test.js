@@ -360,6 +360,64 @@ describe('calls that overlap and answers that arrive late', () => {
     assert.equal(storedValue(mp, TOKEN_KEY), '');
   });
 
+  test('a burst of 100 mixed calls answered in any order: storage holds what the last-started session change says', async () => {
+    const mp = launch();
+    const genauth = client(mp);
+    await genauth.loginByCode(emulator.mintCode(WX_APP, 'p0'));
+    let seed = 20261201;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    // Every request waits 0–120 ms, so answers come back in another order than asked.
+    for (const faultPath of ['/connections/social/wechat-miniprogram/auth', '/graphql/v2', '/api/v2/logout']) {
+      for (let i = 0; i < 100; i++) {
+        emulator.injectFault({ path: faultPath, kind: 'delay', delayMs: Math.floor(random() * 120), times: 1 });
+      }
+    }
+    const calls = [];
+    for (let i = 0; i < 100; i++) {
+      const r = random();
+      if (r < 0.3) {
+        calls.push({ change: 'login', run: genauth.loginByCode(emulator.mintCode(WX_APP, 'p' + (i % 5))) });
+      } else if (r < 0.45) {
+        calls.push({ change: 'logout', run: genauth.logout() });
+      } else if (r < 0.65) {
+        calls.push({ run: genauth.getCurrentUser() });
+      } else if (r < 0.8) {
+        calls.push({ run: genauth.checkLoginStatus() });
+      } else if (r < 0.9) {
+        calls.push({ run: genauth.updateProfile({ nickname: 'n' + i }) });
+      } else {
+        calls.push({ run: genauth.getToken() });
+      }
+    }
+    let timer;
+    const hung = new Promise((resolve) => {
+      timer = setTimeout(() => resolve('hung'), 15000);
+    });
+    const outcomes = await Promise.race([
+      Promise.all(calls.map((call) => call.run.then((value) => ({ value }), (error) => ({ error })))),
+      hung,
+    ]);
+    clearTimeout(timer);
+    assert.notEqual(outcomes, 'hung', 'every call settles');
+    for (const [i, outcome] of outcomes.entries()) {
+      if (outcome.error) assert.ok(['NOT_LOGGED_IN', 'SESSION_EXPIRED'].includes(outcome.error.code), `call ${i}: ${outcome.error.code}`);
+    }
+    // The session change started last decides, however late the answers came.
+    let expected;
+    calls.forEach((call, i) => {
+      if (call.change === 'login' && outcomes[i].value) expected = outcomes[i].value.id;
+      if (call.change === 'logout' && !outcomes[i].error) expected = null;
+    });
+    const stored = storedValue(mp, TOKEN_KEY);
+    if (expected === null) {
+      assert.equal(stored, '', 'the last session change was a logout');
+      assert.equal(await genauth.getToken(), null);
+    } else {
+      assert.equal(storedSession(mp).user.id, expected, 'the last login started stands');
+      assert.equal((await genauth.getCurrentUser()).id, expected);
+    }
+  });
+
   test('a logout answered after a newer login does not wipe the new session', async () => {
     const mp = launch();
     const genauth = client(mp);
