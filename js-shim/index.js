@@ -150,6 +150,7 @@ function AuthenticationClient(options) {
  * `WASM_LOAD_FAILED`.
  */
 function start(client, wasmPath, coreOptions, lang) {
+  client._generation = loader.generation();
   var ready = loader.loadCore(wasmPath).then(
     function (bindings) {
       var core;
@@ -189,6 +190,8 @@ function start(client, wasmPath, coreOptions, lang) {
  */
 AuthenticationClient.prototype._core = function () {
   var self = this;
+  // The instance this client's core lives in was given up on (a trap): start on a new one.
+  if (this._generation !== loader.generation()) this._ready = this._start();
   var ready = this._ready;
   return ready.then(null, function (error) {
     if (!error || error.code !== 'WASM_LOAD_FAILED') throw error;
@@ -288,6 +291,25 @@ AuthenticationClient.prototype._stored = function () {
  * or `[id, head, data, share]` (send `head` `{method, url, header, timeout}` with `data`).
  */
 AuthenticationClient.prototype._call = function (index, args) {
+  var self = this;
+  return this._run(index, args).then(null, function (error) {
+    if (error instanceof GenAuthError) throw error;
+    // Not an outcome of the core: the core itself failed (a wasm trap: out of memory, a
+    // bug). This call rejects INTERNAL; the instance is given up on, and the next call
+    // works on a fresh one, with the session (kept in wx storage) intact.
+    if (self._generation === loader.generation()) loader.discard();
+    throw GenAuthError({
+      code: 'INTERNAL',
+      message:
+        (english(self._lang) ? 'Internal SDK error: the core failed (' : 'SDK 内部错误: 核心模块出错 (') +
+        String((error && error.message) || error).slice(0, 120) +
+        ')'
+    });
+  });
+};
+
+/** `_call` without the trap guard. */
+AuthenticationClient.prototype._run = function (index, args) {
   var self = this;
   return this._core().then(function (core) {
     var step = core.prepare(index, args.length, args[0], args[1], args[2], args[3], args[4], self._stored(), Date.now());

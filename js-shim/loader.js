@@ -18,6 +18,8 @@ var WASM_FILE = 'core.wasm.br';
 var DEFAULT_WASM_PATH = '/miniprogram_npm/genauth-wxapp-sdk/' + WASM_FILE;
 
 var loading = null;
+/** Counts the instances given up on (after a trap): a client on an older one starts again. */
+var generation = 0;
 
 /** How long loading the core may take before it counts as failed (and is tried again). */
 var LOAD_TIMEOUT_MS = 30000;
@@ -131,4 +133,24 @@ function instantiateInNode(wasmPath) {
   });
 }
 
-module.exports = { loadCore: loadCore, DEFAULT_WASM_PATH: DEFAULT_WASM_PATH, WASM_FILE: WASM_FILE };
+/**
+ * Gives up on the loaded instance (it trapped: its memory may be in any state); the next
+ * `loadCore` instantiates the module afresh. Sessions live in wx storage, so none is lost.
+ */
+function discard() {
+  loading = null;
+  generation += 1;
+}
+
+/** The number of instances given up on so far. */
+function currentGeneration() {
+  return generation;
+}
+
+module.exports = {
+  loadCore: loadCore,
+  discard: discard,
+  generation: currentGeneration,
+  DEFAULT_WASM_PATH: DEFAULT_WASM_PATH,
+  WASM_FILE: WASM_FILE
+};

@@ -603,6 +603,27 @@ describe('loading on a phone', () => {
     }
   });
 
+  test('a trap in the core rejects that call with INTERNAL; the next call works on a fresh instance, session intact', async () => {
+    const mp = launch();
+    const a = client(mp);
+    const b = client(mp);
+    const user = await a.loginByCode(emulator.mintCode(WX_APP, 'ivan'));
+    const loader = mp.require('/miniprogram_npm/genauth-wxapp-sdk/loader.js');
+    const { Core } = await loader.loadCore();
+    // What a wasm trap looks like from JavaScript: the export throws (RuntimeError:
+    // unreachable). Every Core of this instance now fails.
+    Core.prototype.prepare = function () {
+      throw new Error('RuntimeError: unreachable executed');
+    };
+    const error = await rejection(a.getCurrentUser());
+    assertCodedError(error, 'INTERNAL');
+    assert.match(error.message, /unreachable/);
+    // The next call (on either client) runs on a new instance; the session is still there.
+    assert.equal((await a.getCurrentUser()).id, user.id);
+    assert.equal(await b.getToken(), (await a.getToken()));
+    assert.notEqual((await loader.loadCore()).Core, Core, 'a fresh instance');
+  });
+
   test('a wx.login that never answers gives up after the timeout (WX_LOGIN_FAILED)', async () => {
     const genauth = client(launch({ login: () => new Promise(() => {}) }), { timeout: 300 });
     await genauth.ready();
