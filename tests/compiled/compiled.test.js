@@ -16,7 +16,7 @@ const acorn = require('acorn');
 const { startEmulator } = require('../emulator');
 const { createMiniProgram } = require('../sandbox');
 const { runScenario, describeFailures } = require('../jsc/runner');
-const { rejection, assertCodedError } = require('../package/assertions');
+const { rejection, assertCodedError, watchSecrets } = require('../package/assertions');
 const { SDK, SDK_DIR, UNUSED_PROBE, listFiles, snapshotPkg, compileExamples, removeCompiled } = require('./compiled-package');
 
 const APP_ID = 'GEN_AUTH_APP_ID';
@@ -52,6 +52,7 @@ before(async () => {
       ],
     }),
   ]);
+  watchSecrets(() => emulator.secrets());
   [compiled, brokenDecoder] = results;
 });
 

@@ -122,6 +122,22 @@ async function startEmulator(options) {
   };
   const faults = [];
   const requests = [];
+  const encrypted = new Set(); // encryptedData handed out by encryptFor
+
+  /**
+   * Every secret this emulator knows the SDK was given: wx.login codes and their session
+   * keys, SMS and email codes, tokens, passwords, encryptedData (at least 6 characters).
+   */
+  function secrets() {
+    const all = new Set(users.seenSecrets);
+    for (const [code, record] of state.codes) {
+      all.add(code);
+      all.add(record.sessionKey.toString('base64'));
+    }
+    for (const record of state.verifyCodes.values()) all.add(record.code);
+    for (const sealed of encrypted) all.add(sealed);
+    return [...all].filter((secret) => typeof secret === 'string' && secret.length >= 6);
+  }
   const timers = new Set();
 
   function addApp(app) {
@@ -351,7 +367,12 @@ async function startEmulator(options) {
           return closing;
         },
         mintCode: (wechatAppId, person) => wechat.mintCode(state, wechatAppId, person),
-        encryptFor: (code, data) => wechat.encryptFor(state, code, data),
+        encryptFor: (code, data) => {
+          const sealed = wechat.encryptFor(state, code, data);
+          encrypted.add(sealed.encryptedData);
+          return sealed;
+        },
+        secrets,
         injectFault,
         clearFaults,
         reset,

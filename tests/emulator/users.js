@@ -166,7 +166,14 @@ function passwordSecurityLevel(password) {
 }
 
 /** Stores a salted hash of `password` (plaintext) on `user`. */
+/**
+ * Every password and token the emulators of this process have seen or issued, so tests can
+ * check that no message, error data or log line of the SDK repeats one.
+ */
+const seenSecrets = new Set();
+
 function setPassword(user, password) {
+  seenSecrets.add(password);
   const salt = crypto.randomBytes(16);
   const hash = crypto.scryptSync(password, salt, 32, SCRYPT);
   user.password = 'scrypt$' + salt.toString('base64') + '$' + hash.toString('base64');
@@ -220,6 +227,7 @@ function issueToken(state, user, app) {
     },
     state.secret
   );
+  seenSecrets.add(token);
   user.token = token;
   user.tokenExpiredAt = iso(exp * 1000);
   return { token, iat, exp };
@@ -302,6 +310,7 @@ function seedUser(state, fields) {
 }
 
 module.exports = {
+  seenSecrets,
   USER_FIELDS,
   UPDATE_USER_INPUT,
   iso,

@@ -15,8 +15,35 @@ async function rejection(promise) {
 /** The codes of failures that may succeed later unchanged (`error.retryable`). */
 const RETRYABLE = ['NETWORK_ERROR', 'TIMEOUT', 'SERVER_ERROR', 'RATE_LIMITED', 'WX_RATE_LIMITED'];
 
+/** Where the secrets of the running test come from (`emulator.secrets`), and a tally. */
+let secretsOf = null;
+const scanned = { errors: 0, secrets: 0 };
+
+/**
+ * From now on, every coded error asserted is also scanned for every secret `source()` lists
+ * (tokens, passwords, wx and SMS codes, session keys, encryptedData): none may appear in
+ * its message, its `data` or its stack.
+ */
+function watchSecrets(source) {
+  secretsOf = source;
+}
+
+/** Fails if `text` holds one of the watched secrets. */
+function assertNoSecret(text, where) {
+  if (!secretsOf || !text) return;
+  const secrets = secretsOf();
+  scanned.secrets = Math.max(scanned.secrets, secrets.length);
+  for (const secret of secrets) {
+    assert.ok(!text.includes(secret), where + ' repeats a secret (' + secret.length + ' characters)');
+  }
+}
+
 /** A rejection the SDK made: an `Error` with the stable `code`, a message, `retryable`. */
 function assertCodedError(error, code) {
+  scanned.errors += 1;
+  assertNoSecret(error.message, code + ' message');
+  assertNoSecret(error.data === undefined ? '' : JSON.stringify(error.data), code + ' data');
+  assertNoSecret(error.stack, code + ' stack');
   assert.equal(Object.prototype.toString.call(error), '[object Error]', 'an Error object');
   assert.equal(error.code, code, error.message);
   assert.equal(error.retryable, RETRYABLE.includes(code), code + ': retryable');
@@ -24,4 +51,4 @@ function assertCodedError(error, code) {
   assert.ok(error.message.length > 0);
 }
 
-module.exports = { rejection, assertCodedError };
+module.exports = { rejection, assertCodedError, assertNoSecret, watchSecrets, scanned };

@@ -8,6 +8,7 @@ const fs = require('fs');
 const { startEmulator } = require('../emulator');
 const { createMiniProgram } = require('../sandbox');
 const { makeCodePackage } = require('./code-package');
+const { watchSecrets } = require('./assertions');
 
 const APP_ID = 'GEN_AUTH_APP_ID';
 const WX_APP = 'wx1234567890abcdef';
@@ -45,6 +46,7 @@ function useHarness() {
 
   before(async () => {
     h.emulator = await startEmulator();
+    watchSecrets(() => h.emulator.secrets());
     h.root = makeCodePackage();
   });
 

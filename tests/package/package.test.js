@@ -9,7 +9,7 @@ const zlib = require('zlib');
 const { startEmulator } = require('../emulator');
 const { createMiniProgram } = require('../sandbox');
 const { makeCodePackage, miniprogramDir, PKG } = require('./code-package');
-const { rejection, assertCodedError } = require('./assertions');
+const { rejection, assertCodedError, assertNoSecret, watchSecrets, scanned } = require('./assertions');
 
 const APP_ID = 'GEN_AUTH_APP_ID';
 const WX_APP = 'wx1234567890abcdef';
@@ -24,10 +24,12 @@ const programs = [];
 
 before(async () => {
   emulator = await startEmulator();
+  watchSecrets(() => emulator.secrets());
   root = makeCodePackage();
 });
 
 after(async () => {
+  process.stdout.write(`# secret scan: ${scanned.errors} errors checked against up to ${scanned.secrets} secrets\n`);
   await emulator.close();
   fs.rmSync(root, { recursive: true, force: true });
 });
@@ -210,6 +212,13 @@ describe('loginByCode and the account rules', () => {
     for (const [promise, code] of cases) assertCodedError(await rejection(promise), code);
     assert.equal(emulator.requests.length, 0);
   });
+});
+
+test('the secret scan sees what the emulator handed out (and would catch a leak)', async () => {
+  const user = await client(launch()).loginByCode(emulator.mintCode(WX_APP, 'probe'));
+  const secrets = emulator.secrets();
+  assert.ok(secrets.includes(user.token), 'the token is watched');
+  assert.throws(() => assertNoSecret('oops ' + user.token, 'probe'), /repeats a secret/);
 });
 
 describe('the session', () => {
