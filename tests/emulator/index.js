@@ -24,7 +24,7 @@ const DEFAULT_VERIFY_CODE_TTL_SECONDS = 300; // SMS and e-mail codes: 5 minutes
 /** Every non-admin route: "METHOD /path" -> (state, ctx) -> JSON value sent with HTTP 200. */
 const ROUTES = Object.assign({ 'GET /sns/jscode2session': wechat.jscode2session }, genauth.ROUTES);
 
-const FAULT_KINDS = ['http500html', 'invalidJson', 'delay', 'drop'];
+const FAULT_KINDS = ['http500html', 'invalidJson', 'delay', 'drop', 'answer'];
 
 const HTML_500 =
   '<html>\r\n<head><title>500 Internal Server Error</title></head>\r\n<body>\r\n' +
@@ -53,11 +53,16 @@ function checkFault(spec) {
   if (spec.kind === 'delay' && !(typeof spec.delayMs === 'number' && spec.delayMs >= 0)) {
     throw new Error('a delay fault needs delayMs >= 0');
   }
+  if (spec.kind === 'answer' && !(Number.isInteger(spec.status) && spec.status >= 100 && spec.status <= 599)) {
+    throw new Error('an answer fault needs status 100..599 (and body: any JSON)');
+  }
   return {
     path: spec.path,
     method: spec.method ? spec.method.toUpperCase() : null,
     kind: spec.kind,
     delayMs: spec.kind === 'delay' ? spec.delayMs : 0,
+    status: spec.kind === 'answer' ? spec.status : 0,
+    body: spec.kind === 'answer' ? spec.body : undefined,
     remaining: times, // 0 = unlimited
   };
 }
@@ -324,6 +329,11 @@ async function startEmulator(options) {
         return send(res, 200, 'application/json; charset=utf-8', TRUNCATED_JSON);
       case 'drop':
         return req.socket.destroy();
+      case 'answer':
+        // What a server (or a gateway) may say that the emulator's own routes never do.
+        return typeof fault.body === 'string'
+          ? send(res, fault.status, 'text/plain; charset=utf-8', fault.body)
+          : sendJson(res, fault.status, fault.body === undefined ? null : fault.body);
       case 'delay': {
         const timer = setTimeout(() => {
           timers.delete(timer);
