@@ -269,6 +269,9 @@ pub fn normalize_base_url(input: &str) -> Result<String, &'static str> {
     if path.as_bytes().windows(2).any(|w| w == b"//") {
         return Err("must not contain an empty path segment");
     }
+    if !is_rfc3986_path(path) {
+        return Err("has characters a URL path may not hold (RFC 3986)");
+    }
     let mut url = String::with_capacity(input.len());
     url.push_str(&scheme);
     url.push_str("://");
@@ -282,6 +285,30 @@ pub fn normalize_base_url(input: &str) -> Result<String, &'static str> {
 }
 
 /// Splits `host[:port]` (the host may be a bracketed IPv6 literal) and checks the port.
+/// Whether `path` holds only what RFC 3986 §3.3 allows: `/` and pchars (unreserved,
+/// sub-delims, `:`, `@`, and `%` with two hex digits).
+fn is_rfc3986_path(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let b = bytes[at];
+        if b == b'%' {
+            let hex = bytes.get(at + 1..at + 3);
+            if !hex.is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) {
+                return false;
+            }
+            at += 3;
+            continue;
+        }
+        let allowed = b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&b);
+        if !allowed {
+            return false;
+        }
+        at += 1;
+    }
+    true
+}
+
 fn split_port(authority: &str) -> Result<(&str, Option<&str>), &'static str> {
     let (host, port) = if authority.starts_with('[') {
         match authority.find(']') {
@@ -427,7 +454,15 @@ mod tests {
             ("https://bad_host.com", "invalid host"),
             ("https://a..b", "invalid host"),
             ("https://example.com/a//b", "empty path segment"),
+            ("https://example.com/路径", "RFC 3986"),
+            ("https://example.com/a%2", "RFC 3986"),
+            ("https://example.com/a\"b", "RFC 3986"),
+            ("https://example.com/a<b>", "RFC 3986"),
         ];
+        assert_eq!(
+            normalize_base_url("https://example.com/a%2Fb/~x:y@z/"),
+            Ok("https://example.com/a%2Fb/~x:y@z".to_owned())
+        );
         for (input, why) in cases {
             let error = normalize_base_url(input).expect_err(input);
             assert!(error.contains(why), "{input}: {error}");
