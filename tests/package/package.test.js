@@ -523,6 +523,26 @@ describe('failures', () => {
     });
   }
 
+  test("WeChat's timeout is read from errno where it gives one, else from the message's words", async () => {
+    const cases = [
+      [{ errMsg: 'request:fail', errno: 600003 }, 'TIMEOUT'],
+      [{ errMsg: 'request:fail', errno: 5 }, 'TIMEOUT'],
+      [{ errMsg: 'request:fail timeout' }, 'TIMEOUT'],
+      [{ errMsg: 'request:fail time out' }, 'TIMEOUT'],
+      [{ errMsg: 'request:fail socket timed out' }, 'TIMEOUT'],
+      [{ errMsg: 'request:fail 请求超时' }, 'TIMEOUT'],
+      [{ errMsg: 'request:fail ssl hand shake error', errno: 600001 }, 'NETWORK_ERROR'],
+    ];
+    for (const [failure, code] of cases) {
+      const mp = launch();
+      mp.wx.request = (o) => {
+        setTimeout(() => o.fail(failure));
+        return { abort() {} };
+      };
+      assertCodedError(await rejection(client(mp).loginByCode(emulator.mintCode(WX_APP, 'tim'))), code);
+    }
+  });
+
   test('a slow server rejects with TIMEOUT after the configured timeout', async () => {
     const mp = launch();
     const genauth = client(mp, { timeout: 300 });
