@@ -6,6 +6,9 @@
 //! the `host` / `appHost` URLs, whose normaliser is checked against the `url` crate.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
+use common::{b64url, jwt_for};
 use genauth_wxapp_sdk::error::sanitize;
 use genauth_wxapp_sdk::ops::OPERATIONS;
 use genauth_wxapp_sdk::options::normalize_base_url;
@@ -248,24 +251,4 @@ fn url_like() -> impl Strategy<Value = String> {
             .prop_map(|(scheme, host, port, path)| format!("{scheme}://{host}{port}{path}")),
         any::<String>(),
     ]
-}
-
-fn b64url(bytes: &[u8]) -> String {
-    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk.iter().fold(0u32, |a, &b| (a << 8) | u32::from(b)) << (8 * (3 - chunk.len()));
-        for i in 0..=chunk.len() {
-            out.push(ABC[((n >> (18 - 6 * i)) & 63) as usize] as char);
-        }
-    }
-    out
-}
-
-fn jwt_for(payload: &str) -> String {
-    format!(
-        "{}.{}.sig",
-        b64url(br#"{"alg":"HS256"}"#),
-        b64url(payload.as_bytes())
-    )
 }

@@ -5,6 +5,9 @@
 //! value conversions of user-defined data, roles and resources; calls that need the session.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
+use common::{b64url, jwt_for};
 use genauth_wxapp_sdk::engine::Failure;
 use genauth_wxapp_sdk::ops::Need;
 use genauth_wxapp_sdk::{Client, ErrorCode, Ledger, Outcome, Reply, Request, Step};
@@ -20,25 +23,10 @@ fn client(options: Value) -> Client {
     Client::new(&options, Ledger::new()).expect("valid options")
 }
 
-fn b64url(bytes: &[u8]) -> String {
-    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk.iter().fold(0u32, |a, &b| (a << 8) | u32::from(b)) << (8 * (3 - chunk.len()));
-        for i in 0..=chunk.len() {
-            out.push(ABC[((n >> (18 - 6 * i)) & 63) as usize] as char);
-        }
-    }
-    out
-}
-
 fn token(sub: &str) -> Value {
-    let payload = format!(r#"{{"sub":"{sub}","iat":1700000000,"exp":2000000000}}"#);
-    json!(format!(
-        "{}.{}.sig",
-        b64url(br#"{"alg":"HS256"}"#),
-        b64url(payload.as_bytes())
-    ))
+    json!(jwt_for(&format!(
+        r#"{{"sub":"{sub}","iat":1700000000,"exp":2000000000}}"#
+    )))
 }
 
 fn ok(data: Value) -> Value {

@@ -31,7 +31,12 @@ const UDV_CALL: Call = Call::Graphql {
     field: "udv",
     variables: |ctx, _| target(ctx, Vec::new()),
 };
-const REMOVE_UDV_DOCUMENT: &str = include_str!("graphql/remove_udv.graphql");
+/// `mutation removeUdv` of one key: `removeUdv` and `removeUdfValue` send the same.
+const REMOVE_UDV_CALL: Call = Call::Graphql {
+    document: include_str!("graphql/remove_udv.graphql"),
+    field: "removeUdv",
+    variables: key_variables,
+};
 
 /// `{targetType: "USER", targetId}` and more.
 fn target(ctx: &Ctx<'_>, more: Vec<(&'static str, Out)>) -> Out {
@@ -82,11 +87,7 @@ pub static REMOVE_UDV: Op = Op {
     name: "removeUdv",
     params: &[KEY],
     session: SESSION,
-    call: Call::Graphql {
-        document: REMOVE_UDV_DOCUMENT,
-        field: "removeUdv",
-        variables: key_variables,
-    },
+    call: REMOVE_UDV_CALL,
     result: Pick::Convert(converted_list),
     effect: Effect::None,
     hooks: HOOKS,
@@ -150,11 +151,7 @@ pub static REMOVE_UDF_VALUE: Op = Op {
     name: "removeUdfValue",
     params: &[KEY],
     session: SESSION,
-    call: Call::Graphql {
-        document: REMOVE_UDV_DOCUMENT,
-        field: "removeUdv",
-        variables: key_variables,
-    },
+    call: REMOVE_UDV_CALL,
     result: Pick::Nothing,
     effect: Effect::None,
     hooks: HOOKS,
