@@ -581,6 +581,14 @@ impl Client {
                 self.ledger.saw_server_clock(server_ms, now);
             }
         }
+        if protocol::too_large(reply.header) {
+            let error = Error::with_detail(
+                ErrorCode::InvalidResponse,
+                self.options.lang,
+                "the answer is larger than 1 MiB",
+            );
+            return self.failed(pending, error, stored);
+        }
         if pending.fetching_key {
             pending.fetching_key = false;
             return match self.take_key(reply) {

@@ -201,6 +201,19 @@ pub fn server_date_ms(header: &Raw) -> Option<f64> {
     parse_http_date(&host::short_text(&value, 64)?)
 }
 
+/// The largest answer the SDK reads: GenAuth's are a few KB; a bigger one is not its protocol
+/// (and is never copied into wasm).
+pub const MAX_BODY_BYTES: i64 = 1 << 20;
+
+/// Whether the `Content-Length` of an answer says it is over [`MAX_BODY_BYTES`].
+pub fn too_large(header: &Raw) -> bool {
+    let mut value = host::get(header, "Content-Length");
+    if host::kind(&value) == Kind::Absent {
+        value = host::get(header, "content-length");
+    }
+    host::code_of(&value).is_some_and(|length| length > MAX_BODY_BYTES)
+}
+
 /// Parses `Sun, 06 Nov 1994 08:49:37 GMT`.
 pub fn parse_http_date(text: &str) -> Option<f64> {
     let mut parts = text.split_ascii_whitespace();
@@ -470,6 +483,15 @@ mod tests {
         let body = json!({"code": 2004, "message": "x".repeat(1_000_000)});
         let error = parse_rest(ok(&body), Lang::EnUs).unwrap_err();
         assert_eq!(error.message, "User not found");
+    }
+
+    #[test]
+    fn answers_over_a_mebibyte_are_refused_by_their_length() {
+        assert!(too_large(&json!({"Content-Length": "1048577"})));
+        assert!(too_large(&json!({"content-length": 5_000_000})));
+        assert!(!too_large(&json!({"Content-Length": "1048576"})));
+        assert!(!too_large(&json!({})));
+        assert!(!too_large(&json!({"content-length": "lots"})));
     }
 
     #[test]

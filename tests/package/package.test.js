@@ -543,6 +543,18 @@ describe('failures', () => {
     }
   });
 
+  test('an answer over 1 MiB is refused by its length (INVALID_RESPONSE); the session stays', async () => {
+    const mp = launch();
+    const genauth = client(mp);
+    const user = await genauth.loginByCode(emulator.mintCode(WX_APP, 'olga'));
+    const huge = { data: { user: { id: user.id, token: user.token, padding: 'x'.repeat(1100000) } } };
+    emulator.injectFault({ path: '/graphql/v2', kind: 'answer', status: 200, body: huge });
+    const error = await rejection(genauth.getCurrentUser());
+    assertCodedError(error, 'INVALID_RESPONSE');
+    assert.match(error.message, /1 MiB/);
+    assert.equal(await genauth.getToken(), user.token);
+  });
+
   test('a slow server rejects with TIMEOUT after the configured timeout', async () => {
     const mp = launch();
     const genauth = client(mp, { timeout: 300 });
