@@ -133,42 +133,26 @@ pub enum TextForm {
 }
 
 impl TextRule {
+    /// Text of this form, up to `max_len` UTF-16 units.
+    pub const fn new(max_len: usize, form: TextForm) -> TextRule {
+        TextRule { max_len, form }
+    }
+
     /// Printable text up to [`DEFAULT_MAX_LEN`].
-    pub const PRINTABLE: TextRule = TextRule {
-        max_len: DEFAULT_MAX_LEN,
-        form: TextForm::Printable,
-    };
+    pub const PRINTABLE: TextRule = TextRule::new(DEFAULT_MAX_LEN, TextForm::Printable);
     /// A token up to 8 KB.
-    pub const TOKEN: TextRule = TextRule {
-        max_len: 8192,
-        form: TextForm::Token,
-    };
+    pub const TOKEN: TextRule = TextRule::new(8192, TextForm::Token);
     /// Base64 up to 16 KB (WeChat's encrypted user info is a few KB at most).
-    pub const BASE64: TextRule = TextRule {
-        max_len: 16384,
-        form: TextForm::Base64,
-    };
+    pub const BASE64: TextRule = TextRule::new(16384, TextForm::Base64);
     /// JSON object text up to 16 KB.
-    pub const JSON_OBJECT: TextRule = TextRule {
-        max_len: 16384,
-        form: TextForm::JsonObject,
-    };
+    pub const JSON_OBJECT: TextRule = TextRule::new(16384, TextForm::JsonObject);
     /// Short printable text (names, phone numbers, codes, emails): up to 256.
-    pub const SHORT: TextRule = TextRule {
-        max_len: 256,
-        form: TextForm::Printable,
-    };
+    pub const SHORT: TextRule = TextRule::new(256, TextForm::Printable);
     /// Visible ASCII without spaces up to 256: phone numbers, email addresses, verification
     /// codes, role codes, keys.
-    pub const ASCII: TextRule = TextRule {
-        max_len: 256,
-        form: TextForm::VisibleAscii,
-    };
+    pub const ASCII: TextRule = TextRule::new(256, TextForm::VisibleAscii);
     /// A password: printable, up to 128 (RSA-2048 carries 245 bytes of UTF-8).
-    pub const PASSWORD: TextRule = TextRule {
-        max_len: 128,
-        form: TextForm::Printable,
-    };
+    pub const PASSWORD: TextRule = TextRule::new(128, TextForm::Printable);
 }
 
 /// A read argument.
@@ -373,10 +357,7 @@ fn read_one(param: &Param, value: &Raw, name: &str, lang: Lang) -> Result<Arg, E
             } else {
                 value
             };
-            let rule = TextRule {
-                max_len: 256,
-                form: TextForm::VisibleAscii,
-            };
+            let rule = TextRule::new(256, TextForm::VisibleAscii);
             match read_text(code, None, rule) {
                 Ok(code) => Ok(Arg::Text(code)),
                 _ => fail(Problem::Expected(Expected::WxCode)),
@@ -633,32 +614,12 @@ mod tests {
     use serde_json::json;
 
     const OPTIONS: &[Param] = &[
-        Param {
-            name: "iv",
-            kind: ParamKind::Text(TextRule::BASE64),
-            optional: true,
-            secret: false,
-        },
-        Param {
-            name: "cached",
-            kind: ParamKind::Flag,
-            optional: true,
-            secret: false,
-        },
+        Param::new("iv", ParamKind::Text(TextRule::BASE64)).optional(),
+        Param::new("cached", ParamKind::Flag).optional(),
     ];
     const PARAMS: &[Param] = &[
-        Param {
-            name: "code",
-            kind: ParamKind::WxCode,
-            optional: false,
-            secret: true,
-        },
-        Param {
-            name: "options",
-            kind: ParamKind::Object(OPTIONS),
-            optional: true,
-            secret: false,
-        },
+        Param::new("code", ParamKind::WxCode).secret(),
+        Param::new("options", ParamKind::Object(OPTIONS)).optional(),
     ];
 
     fn message(values: &[Raw]) -> String {

@@ -18,7 +18,7 @@ use crate::ops::{self, Attempt, Base, Call, Effect, LoggedOut, Need, Next, Op, P
 use crate::options::{ClientOptions, Lang};
 use crate::out::{Method, Out, Request, Write};
 use crate::protocol::{self, Answer, Transport};
-use crate::rsa::{base64_encode, PublicKey};
+use crate::rsa::{base64_encode, EncryptError, PublicKey};
 use crate::session::{self, Ledger, TokenMemo};
 
 /// The most calls in flight per client; past it the oldest is forgotten (its answer is then
@@ -340,12 +340,7 @@ impl Client {
             SessionUse::Unused => None,
             SessionUse::Required(_) => session::stored_token(stored),
         };
-        let ctx = Ctx {
-            client: self,
-            token: token.as_ref(),
-            now,
-            started: now,
-        };
+        let ctx = self.ctx(token.as_ref(), now, now);
         let sent = match (&op.session, &token) {
             (SessionUse::Unused, _) => None,
             (SessionUse::Required(_), Some(token)) => Some(token.clone()),
@@ -410,8 +405,8 @@ impl Client {
     /// bytes its passwords need, then its request.
     fn advance(&self, mut pending: Pending, now: f64, share: Option<&'static str>) -> Step {
         let id = pending.id;
-        let passwords = self.plain_passwords(&pending);
-        if !passwords.is_empty() {
+        let passwords = self.plain_passwords(&pending).len();
+        if passwords > 0 {
             let key = self.public_key.borrow().clone();
             let Some(key) = key else {
                 pending.fetching_key = true;
@@ -419,21 +414,9 @@ impl Client {
                 self.keep(pending);
                 return Step::Send { id, request, share };
             };
-            let lang = self.options.lang;
-            let mut random = 0;
-            for (at, len) in passwords {
-                if len > key.max_message_len() {
-                    let name = pending.op.params[at].name;
-                    return Step::Done(Outcome::error(Error::problem(
-                        ErrorCode::InvalidArgument,
-                        lang,
-                        name,
-                        crate::error::Problem::TooLong(key.max_message_len()),
-                    )));
-                }
-                random += key.random_len(len);
-            }
-            return self.ask(pending, Need::Random(random), share);
+            // Enough for the longest padding (the shortest password): the passwords are
+            // copied into wasm once, when they are encrypted, not to be measured first.
+            return self.ask(pending, Need::Random(passwords * key.random_len(0)), share);
         }
         match self.request(&pending, now) {
             Ok(request) => {
@@ -444,19 +427,18 @@ impl Client {
         }
     }
 
-    /// The positions and UTF-8 lengths of the call's passwords not yet encrypted.
-    fn plain_passwords(&self, pending: &Pending) -> Vec<(usize, usize)> {
+    /// The positions of the call's passwords not yet encrypted.
+    fn plain_passwords(&self, pending: &Pending) -> Vec<usize> {
         pending
             .op
             .params
             .iter()
             .zip(&pending.args)
             .enumerate()
-            .filter(|(_, (param, _))| matches!(param.kind, ParamKind::Password))
-            .filter_map(|(at, (_, arg))| {
-                let text = host::text(&arg.text()?.0)?;
-                Some((at, text.len()))
+            .filter(|(_, (param, arg))| {
+                matches!(param.kind, ParamKind::Password) && arg.text().is_some()
             })
+            .map(|(at, _)| at)
             .collect()
     }
 
@@ -470,20 +452,26 @@ impl Client {
             .clone()
             .ok_or_else(|| failed("no public key"))?;
         let bytes = host::bytes(random).ok_or_else(|| failed("no random bytes"))?;
-        let mut offset = 0;
-        for (at, _) in self.plain_passwords(pending) {
+        let share = key.random_len(0);
+        for (n, at) in self.plain_passwords(pending).into_iter().enumerate() {
             let text = pending.args[at]
                 .text()
                 .and_then(|value| host::text(&value.0))
                 .unwrap_or_default();
-            let want = key.random_len(text.len());
             let slice = bytes
-                .get(offset..offset + want)
+                .get(n * share..(n + 1) * share)
                 .ok_or_else(|| failed("too few random bytes"))?;
-            offset += want;
             let cipher = key
                 .encrypt(text.as_bytes(), slice)
-                .map_err(|_| failed("too few random bytes"))?;
+                .map_err(|error| match error {
+                    EncryptError::TooLong(max) => Error::problem(
+                        ErrorCode::InvalidArgument,
+                        lang,
+                        pending.op.params[at].name,
+                        crate::error::Problem::TooLong(max),
+                    ),
+                    EncryptError::NotEnoughRandom => failed("too few random bytes"),
+                })?;
             pending.args[at] = Arg::Made(base64_encode(&cipher));
         }
         Ok(())
@@ -548,12 +536,7 @@ impl Client {
         let Some(supplied) = pending.op.hooks.supplied else {
             return Step::Done(Outcome::error(self.internal("nothing was asked")));
         };
-        let ctx = Ctx {
-            client: self,
-            token: pending.sent.as_ref(),
-            now,
-            started: pending.started,
-        };
+        let ctx = self.ctx(pending.sent.as_ref(), now, pending.started);
         match supplied(&ctx, &mut pending.args, &need, value) {
             Ok(Next::Send) => {
                 pending.supplied = true;
@@ -631,6 +614,16 @@ impl Client {
         Error::with_detail(code, self.options.lang, &sanitize(detail, MAX_HOST_DETAIL))
     }
 
+    /// What an operation's functions see of this client and a call.
+    fn ctx<'a>(&'a self, token: Option<&'a Passed>, now: f64, started: f64) -> Ctx<'a> {
+        Ctx {
+            client: self,
+            token,
+            now,
+            started,
+        }
+    }
+
     fn internal(&self, detail: &str) -> Error {
         Error::with_detail(ErrorCode::Internal, self.options.lang, detail)
     }
@@ -695,12 +688,7 @@ impl Client {
 
     /// The body of a call's request.
     fn body(&self, pending: &Pending, now: f64) -> Option<Out> {
-        let ctx = Ctx {
-            client: self,
-            token: pending.sent.as_ref(),
-            now,
-            started: pending.started,
-        };
+        let ctx = self.ctx(pending.sent.as_ref(), now, pending.started);
         match &pending.op.call {
             Call::Rest { body, .. } => body.map(|body| body(&ctx, &pending.args)),
             Call::Graphql {
@@ -731,12 +719,7 @@ impl Client {
                 let (url, keep) = match query {
                     None => (Out::Shared(self.url(*base, path)), true),
                     Some(query) => {
-                        let ctx = Ctx {
-                            client: self,
-                            token: sent,
-                            now,
-                            started: now,
-                        };
+                        let ctx = self.ctx(sent, now, now);
                         let base = self.base(*base);
                         let query = query(&ctx, &pending.args);
                         (Out::Text(format!("{base}{path}?{query}")), false)
@@ -803,8 +786,7 @@ impl Client {
             // The server no longer knows the token: the session is over either way.
             return Step::Done(self.succeed(&pending, None, stored));
         }
-        let not_told = error.code.retryable() || error.code == ErrorCode::InvalidResponse;
-        if pending.op.effect == Effect::Logout && not_told {
+        if pending.op.effect == Effect::Logout && error.code.unanswered() {
             // GenAuth could not be told: the session still ends on the device (a user is
             // never stuck logged in), and the caller learns the server was not reached.
             let mut outcome = self.succeed(&pending, None, stored);
@@ -965,12 +947,7 @@ impl Client {
         match (pending.op.result, data) {
             (Pick::Nothing, _) => Ok(Out::Undefined),
             (Pick::Convert(convert), data) => {
-                let ctx = Ctx {
-                    client: self,
-                    token: pending.sent.as_ref(),
-                    now: pending.started,
-                    started: pending.started,
-                };
+                let ctx = self.ctx(pending.sent.as_ref(), pending.started, pending.started);
                 convert(&ctx, &pending.args, data)
             }
             (_, Some(data)) => Ok(Out::Raw(data)),

@@ -124,6 +124,12 @@ impl ErrorCode {
         )
     }
 
+    /// Whether GenAuth could not be reached or did not answer in its protocol (the network,
+    /// a timeout, a failing server, a rate limit, an answer that is not GenAuth's).
+    pub fn unanswered(self) -> bool {
+        self.retryable() || self == ErrorCode::InvalidResponse
+    }
+
     /// The default message in `lang`.
     pub fn message(self, lang: Lang) -> &'static str {
         let (zh, en) = match self {

@@ -18,24 +18,14 @@ pub const USER_DOCUMENT: &str = concat!(
 /// `query checkLoginStatus`: `authing-js-sdk` 4.15.8 `CheckLoginStatusDocument`.
 pub const CHECK_LOGIN_STATUS_DOCUMENT: &str = include_str!("graphql/check_login_status.graphql");
 
-const GET_CURRENT_USER_OPTIONS: &[Param] = &[Param {
-    name: "cached",
-    kind: ParamKind::Flag,
-    optional: true,
-    secret: false,
-}];
+const GET_CURRENT_USER_OPTIONS: &[Param] = &[Param::new("cached", ParamKind::Flag).optional()];
 
 /// `getCurrentUser({cached}?)`: the user from GenAuth (GraphQL `user`), refreshing the stored
 /// copy; `null` when nobody is logged in. With `{cached: true}`, the copy stored at the last
 /// login or refresh, without a request (for app start, offline).
 pub static GET_CURRENT_USER: Op = Op {
     name: "getCurrentUser",
-    params: &[Param {
-        name: "options",
-        kind: ParamKind::Object(GET_CURRENT_USER_OPTIONS),
-        optional: true,
-        secret: false,
-    }],
+    params: &[Param::new("options", ParamKind::Object(GET_CURRENT_USER_OPTIONS)).optional()],
     session: SessionUse::Required(LoggedOut::Null),
     call: Call::Graphql {
         document: USER_DOCUMENT,
@@ -87,12 +77,9 @@ fn answer_from_copy(
 /// token ends the session.
 pub static CHECK_LOGIN_STATUS: Op = Op {
     name: "checkLoginStatus",
-    params: &[Param {
-        name: "token",
-        kind: ParamKind::Text(TextRule::TOKEN),
-        optional: true,
-        secret: true,
-    }],
+    params: &[Param::new("token", ParamKind::Text(TextRule::TOKEN))
+        .optional()
+        .secret()],
     session: SessionUse::Required(LoggedOut::Answer(not_logged_in_unless_given)),
     call: Call::Graphql {
         document: CHECK_LOGIN_STATUS_DOCUMENT,

@@ -24,25 +24,16 @@ use crate::protocol;
 /// `loginByCode`'s user info options: what `wx.getUserProfile` / `open-type="getUserInfo"`
 /// give.
 const USER_INFO: &[Param] = &[
-    Param {
-        name: "iv",
-        kind: ParamKind::Text(TextRule::BASE64),
-        optional: true,
-        secret: false,
-    },
-    Param {
-        name: "encryptedData",
-        kind: ParamKind::Text(TextRule::BASE64),
-        optional: true,
-        secret: true,
-    },
-    Param {
-        name: "rawData",
-        kind: ParamKind::Text(TextRule::JSON_OBJECT),
-        optional: true,
-        secret: false,
-    },
+    IV,
+    ENCRYPTED_DATA,
+    Param::new("rawData", ParamKind::Text(TextRule::JSON_OBJECT)).optional(),
 ];
+
+/// WeChat's `iv` and `encryptedData` (of `wx.getUserProfile` and the getPhoneNumber button).
+const IV: Param = Param::new("iv", ParamKind::Text(TextRule::BASE64)).optional();
+const ENCRYPTED_DATA: Param = Param::new("encryptedData", ParamKind::Text(TextRule::BASE64))
+    .optional()
+    .secret();
 
 /// `loginByCode(code?, {iv, encryptedData, rawData}?)`: WeChat login. A first login creates
 /// the account; a user who signed in through another WeChat app of the same subject (same
@@ -51,18 +42,8 @@ const USER_INFO: &[Param] = &[
 pub static LOGIN_BY_CODE: Op = Op {
     name: "loginByCode",
     params: &[
-        Param {
-            name: "code",
-            kind: ParamKind::WxCode,
-            optional: true,
-            secret: true,
-        },
-        Param {
-            name: "options",
-            kind: ParamKind::Object(USER_INFO),
-            optional: true,
-            secret: false,
-        },
+        Param::new("code", ParamKind::WxCode).optional().secret(),
+        Param::new("options", ParamKind::Object(USER_INFO)).optional(),
     ],
     session: SessionUse::Unused,
     call: Call::Rest {
@@ -120,15 +101,7 @@ fn code_first(ctx: &Ctx<'_>, args: &[Arg]) -> Result<Option<Need>, Error> {
 
 /// The host's `wx.login` code (or its whole result) becomes the `code` argument.
 fn take_code(ctx: &Ctx<'_>, args: &mut Vec<Arg>, _: &Need, value: &Raw) -> Result<Next, Error> {
-    let code = crate::args::read_args(
-        &LOGIN_BY_CODE.params[..1],
-        std::slice::from_ref(value),
-        ctx.lang(),
-    )
-    .ok()
-    .and_then(|mut read| read.pop())
-    .filter(Arg::is_given);
-    match code {
+    match wx_code(ctx, value) {
         Some(code) => {
             if args.is_empty() {
                 args.push(Arg::Absent);
@@ -138,6 +111,19 @@ fn take_code(ctx: &Ctx<'_>, args: &mut Vec<Arg>, _: &Need, value: &Raw) -> Resul
         }
         None => Err(ctx.host_error(ErrorCode::WxLoginFailed, "login:fail no code")),
     }
+}
+
+/// A `wx.login` code the host supplied (the string or `wx.login`'s result), read by the rule
+/// of `loginByCode`'s `code` parameter; `None` if it is not one.
+fn wx_code(ctx: &Ctx<'_>, value: &Raw) -> Option<Arg> {
+    crate::args::read_args(
+        &LOGIN_BY_CODE.params[..1],
+        std::slice::from_ref(value),
+        ctx.lang(),
+    )
+    .ok()
+    .and_then(|mut read| read.pop())
+    .filter(Arg::is_given)
 }
 
 /// One retry with a fresh code when WeChat says the code the SDK got itself was stale.
@@ -153,10 +139,8 @@ const CODE_LIFETIME_MS: f64 = 280_000.0;
 /// button's `e.detail` alone.
 const PHONE_PARAMS: &[Param] = &[
     Param::new("code", ParamKind::CodeOrPhoneDetail).secret(),
-    Param::new("iv", ParamKind::Text(TextRule::BASE64)).optional(),
-    Param::new("encryptedData", ParamKind::Text(TextRule::BASE64))
-        .optional()
-        .secret(),
+    IV,
+    ENCRYPTED_DATA,
 ];
 
 const PHONE_HOOKS: Hooks = Hooks {
@@ -282,15 +266,7 @@ fn take_spare_code(
 ) -> Result<Next, Error> {
     let at = host::number(&host::get(spare, "at")).unwrap_or(f64::NAN);
     let fresh = at <= ctx.started() && ctx.started() - at < CODE_LIFETIME_MS;
-    let code = crate::args::read_args(
-        &LOGIN_BY_CODE.params[..1],
-        &[host::get(spare, "code")],
-        ctx.lang(),
-    )
-    .ok()
-    .and_then(|mut read| read.pop())
-    .filter(Arg::is_given);
-    let (Some(code), true) = (code, fresh) else {
+    let (Some(code), true) = (wx_code(ctx, &host::get(spare, "code")), fresh) else {
         return Err(Error::new(ErrorCode::WxCodeNotReady, ctx.lang()));
     };
     let Some(Arg::PhoneDetail(detail)) = args.first().cloned() else {
@@ -302,10 +278,7 @@ fn take_spare_code(
 }
 
 /// A temp file path as WeChat makes them (`wxfile://tmp_….jpg`, `http://tmp/….png`).
-const FILE_PATH: TextRule = TextRule {
-    max_len: 1024,
-    form: crate::args::TextForm::VisibleAscii,
-};
+const FILE_PATH: TextRule = TextRule::new(1024, crate::args::TextForm::VisibleAscii);
 
 /// `updateAvatar(filePath?)`: the user's new avatar. Without a path the user chooses an
 /// image (`wx.chooseMedia`, else `wx.chooseImage`); with one, that file (the temp path
