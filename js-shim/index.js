@@ -234,9 +234,6 @@ METHODS.forEach(function (name, index) {
   };
 });
 
-/** The failures of the network or server that `authing-wxapp-sdk` reported as code 500. */
-var TRANSPORT_CODES = { NETWORK_ERROR: true, TIMEOUT: true, SERVER_ERROR: true, INVALID_RESPONSE: true };
-
 /**
  * `onError(code, message, data)` as `authing-wxapp-sdk` called it: for a failure the server
  * (or WeChat, through it) answered, with its numeric code; for one of the network, with 500.
@@ -244,7 +241,10 @@ var TRANSPORT_CODES = { NETWORK_ERROR: true, TIMEOUT: true, SERVER_ERROR: true, 
  * change the rejection.
  */
 function report(onError, error) {
-  var code = error.serverCode !== undefined ? error.serverCode : TRANSPORT_CODES[error.code] ? 500 : undefined;
+  // Unanswered (the core's ErrorCode::unanswered): what may succeed later, or an answer
+  // that is not GenAuth's.
+  var unanswered = error.retryable || error.code === 'INVALID_RESPONSE';
+  var code = error.serverCode !== undefined ? error.serverCode : unanswered ? 500 : undefined;
   if (code === undefined) return;
   try {
     onError(code, error.message, error.data === undefined ? null : error.data);
