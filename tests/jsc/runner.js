@@ -59,8 +59,13 @@ async function snapshotPackage(packageDir, dest) {
   }
 }
 
-/** Node side of `wx.request`: real HTTP, answered the way WeChat reports it. */
-function performRequest(options) {
+/**
+ * One real HTTP exchange for `api` (`request`, `uploadFile`), answered the way WeChat reports
+ * it: `{statusCode, data: <body text>, header}` for any status, `{fail: '<api>:fail …'}`
+ * otherwise (a bad url, a connection error, no answer within `options.timeout`). `build(url)`
+ * gives the `{method, headers, body}` to send (`body` null for none).
+ */
+function exchange(api, options, build) {
   return new Promise((resolve) => {
     let settled = false;
     let timer = null;
@@ -74,8 +79,29 @@ function performRequest(options) {
     try {
       url = new URL(options.url);
     } catch (e) {
-      return finish({ fail: `request:fail invalid url "${options.url}"` });
+      return finish({ fail: `${api}:fail invalid url "${options.url}"` });
     }
+    const { method, headers, body } = build(url);
+    const lib = url.protocol === 'https:' ? https : http;
+    const req = lib.request(url, { method, headers }, (res) => {
+      const chunks = [];
+      res.on('data', (chunk) => chunks.push(chunk));
+      res.on('end', () => finish({ statusCode: res.statusCode, data: Buffer.concat(chunks).toString('utf8'), header: res.headers }));
+      res.on('error', (e) => finish({ fail: `${api}:fail ${e.message}` }));
+    });
+    req.on('error', (e) => finish({ fail: `${api}:fail ${e.message}` }));
+    const timeout = typeof options.timeout === 'number' ? options.timeout : 60000;
+    timer = setTimeout(() => {
+      finish({ fail: `${api}:fail timeout` });
+      req.destroy();
+    }, timeout);
+    req.end(body === null ? undefined : body);
+  });
+}
+
+/** Node side of `wx.request`: the body as WeChat encodes it (JSON, or a query for GET). */
+function performRequest(options) {
+  return exchange('request', options, (url) => {
     const method = String(options.method || 'GET').toUpperCase();
     const headers = Object.assign({}, options.header || {});
     if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
@@ -89,45 +115,16 @@ function performRequest(options) {
       }
     }
     if (body !== null) headers['content-length'] = Buffer.byteLength(body);
-    const lib = url.protocol === 'https:' ? https : http;
-    const req = lib.request(url, { method, headers }, (res) => {
-      const chunks = [];
-      res.on('data', (chunk) => chunks.push(chunk));
-      res.on('end', () => finish({ statusCode: res.statusCode, data: Buffer.concat(chunks).toString('utf8'), header: res.headers }));
-      res.on('error', (e) => finish({ fail: `request:fail ${e.message}` }));
-    });
-    req.on('error', (e) => finish({ fail: `request:fail ${e.message}` }));
-    const timeout = typeof options.timeout === 'number' ? options.timeout : 60000;
-    timer = setTimeout(() => {
-      finish({ fail: 'request:fail timeout' });
-      req.destroy();
-    }, timeout);
-    if (body !== null) req.write(body);
-    req.end();
+    return { method, headers, body };
   });
 }
 
 /**
- * Node side of `wx.uploadFile`: a real multipart/form-data POST (the formData fields, then the
- * file under `name`, its bytes sent from jsc as hex), answered the way WeChat reports it:
- * `{statusCode, data: <body text>}` for any status, `{fail: 'uploadFile:fail …'}` otherwise.
+ * Node side of `wx.uploadFile`: a multipart/form-data POST (the formData fields, then the
+ * file under `name`, its bytes sent from jsc as hex).
  */
 function performUpload(options) {
-  return new Promise((resolve) => {
-    let settled = false;
-    let timer = null;
-    const finish = (answer) => {
-      if (settled) return;
-      settled = true;
-      if (timer) clearTimeout(timer);
-      resolve(answer);
-    };
-    let url;
-    try {
-      url = new URL(options.url);
-    } catch (e) {
-      return finish({ fail: `uploadFile:fail invalid url "${options.url}"` });
-    }
+  return exchange('uploadFile', options, () => {
     const quote = (text) => '"' + String(text).replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A') + '"';
     const boundary = '----WeChatJscFormBoundary' + Math.random().toString(16).slice(2);
     const ext = (/\.([A-Za-z0-9]+)$/.exec(options.fileName) || [])[1];
@@ -148,20 +145,7 @@ function performUpload(options) {
     }
     headers['content-type'] = `multipart/form-data; boundary=${boundary}`;
     headers['content-length'] = body.length;
-    const lib = url.protocol === 'https:' ? https : http;
-    const req = lib.request(url, { method: 'POST', headers }, (res) => {
-      const chunks = [];
-      res.on('data', (chunk) => chunks.push(chunk));
-      res.on('end', () => finish({ statusCode: res.statusCode, data: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', (e) => finish({ fail: `uploadFile:fail ${e.message}` }));
-    });
-    req.on('error', (e) => finish({ fail: `uploadFile:fail ${e.message}` }));
-    const timeout = typeof options.timeout === 'number' ? options.timeout : 60000;
-    timer = setTimeout(() => {
-      finish({ fail: 'uploadFile:fail timeout' });
-      req.destroy();
-    }, timeout);
-    req.end(body);
+    return { method: 'POST', headers, body };
   });
 }
 

@@ -343,30 +343,54 @@ function createMiniProgram(options) {
 
   const METHODS = ['OPTIONS', 'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'TRACE', 'CONNECT'];
 
-  function request(o) {
-    o = o || {};
-    if (typeof options.onRequest === 'function') options.onRequest(o, { api: 'request' });
-    let settled = false;
+  /**
+   * What wx.request and wx.uploadFile share: the task (with abort), settling once (the
+   * callbacks as macrotasks), and, once the Node request `req` exists, `start(req,
+   * timeout)`: the timeout, the connection errors, and the entry close() drops without
+   * calling back.
+   */
+  function beginTask(o, api) {
+    if (typeof options.onRequest === 'function') options.onRequest(o, { api });
+    let done = false;
     let req = null;
     let timer = null;
-    const entry = { api: 'request', abort: null };
-
+    const entry = { api, abort: null };
     const task = realm.object();
     const finish = (ok, result) => {
-      if (settled) return;
-      settled = true;
+      if (done) return;
+      done = true;
       if (timer) clearTimeout(timer);
       const i = mp.requests.indexOf(entry);
       if (i >= 0) mp.requests.splice(i, 1);
       deliver(o, ok, toCtx(result));
     };
-    const failWith = (reason) => finish(false, { errMsg: 'request:fail ' + reason });
-
+    const failWith = (reason) => finish(false, { errMsg: api + ':fail ' + reason });
     task.abort = fn(function abort() {
-      if (settled) return;
+      if (done) return;
       if (req) req.destroy();
       failWith('abort');
     }, 'abort');
+    const start = (started, timeout) => {
+      req = started;
+      entry.abort = () => {
+        done = true;
+        if (timer) clearTimeout(timer);
+        req.destroy();
+      };
+      mp.requests.push(entry);
+      timer = setTimeout(() => {
+        if (done) return;
+        req.destroy();
+        failWith('timeout');
+      }, timeout);
+      req.on('error', (e) => failWith(e && e.message ? e.message : String(e)));
+    };
+    return { task, finish, failWith, start, settled: () => done };
+  }
+
+  function request(o) {
+    o = o || {};
+    const { task, finish, failWith, start } = beginTask(o, 'request');
     const headersListeners = taskEvent(task, 'HeadersReceived');
 
     const url0 = o.url;
@@ -419,6 +443,7 @@ function createMiniProgram(options) {
       later(() => failWith('invalid url "' + url0 + '"'));
       return task;
     }
+    let req;
     const lib = parsed.protocol === 'https:' ? https : http;
     try {
       req = lib.request(parsed, { method, headers, agent: false });
@@ -426,19 +451,7 @@ function createMiniProgram(options) {
       later(() => failWith(e.message));
       return task;
     }
-    // close() drops in-flight requests without calling back.
-    entry.abort = () => {
-      settled = true;
-      if (timer) clearTimeout(timer);
-      req.destroy();
-    };
-    mp.requests.push(entry);
-    timer = setTimeout(() => {
-      if (settled) return;
-      req.destroy();
-      failWith('timeout');
-    }, timeout);
-    req.on('error', (e) => failWith(e && e.message ? e.message : String(e)));
+    start(req, timeout);
     req.on('response', (res) => {
       const { header, cookies } = responseHeaders(res);
       emit(headersListeners, { header, cookies });
@@ -744,32 +757,11 @@ function createMiniProgram(options) {
 
   function uploadFile(o) {
     o = o || {};
-    if (typeof options.onRequest === 'function') options.onRequest(o, { api: 'uploadFile' });
-    let settled = false;
-    let req = null;
-    let timer = null;
-    const entry = { api: 'uploadFile', abort: null };
-
-    const task = realm.object();
-    const finish = (ok, result) => {
-      if (settled) return;
-      settled = true;
-      if (timer) clearTimeout(timer);
-      const i = mp.requests.indexOf(entry);
-      if (i >= 0) mp.requests.splice(i, 1);
-      deliver(o, ok, toCtx(result));
-    };
-    const failWith = (reason) => finish(false, { errMsg: 'uploadFile:fail ' + reason });
+    const { task, finish, failWith, start, settled } = beginTask(o, 'uploadFile');
     const failLater = (reason) => {
       later(() => failWith(reason));
       return task;
     };
-
-    task.abort = fn(function abort() {
-      if (settled) return;
-      if (req) req.destroy();
-      failWith('abort');
-    }, 'abort');
     const progressListeners = taskEvent(task, 'ProgressUpdate');
     const headersListeners = taskEvent(task, 'HeadersReceived');
 
@@ -803,6 +795,7 @@ function createMiniProgram(options) {
       return failLater('invalid url "' + url + '"');
     }
     const lib = parsed.protocol === 'https:' ? https : http;
+    let req;
     try {
       req = lib.request(parsed, { method: 'POST', headers, agent: false });
     } catch (e) {
@@ -818,19 +811,7 @@ function createMiniProgram(options) {
       formData: fields,
       header: Object.assign({}, headers),
     });
-    // close() drops in-flight uploads without calling back.
-    entry.abort = () => {
-      settled = true;
-      if (timer) clearTimeout(timer);
-      req.destroy();
-    };
-    mp.requests.push(entry);
-    timer = setTimeout(() => {
-      if (settled) return;
-      req.destroy();
-      failWith('timeout');
-    }, timeout);
-    req.on('error', (e) => failWith(e && e.message ? e.message : String(e)));
+    start(req, timeout);
     req.on('response', (res) => {
       emit(headersListeners, { header: responseHeaders(res).header });
       const chunks = [];
@@ -847,7 +828,7 @@ function createMiniProgram(options) {
       }));
     });
     req.end(body, () => {
-      if (!settled) emit(progressListeners, { progress: 100, totalBytesSent: body.length, totalBytesExpectedToSend: body.length });
+      if (!settled()) emit(progressListeners, { progress: 100, totalBytesSent: body.length, totalBytesExpectedToSend: body.length });
     });
     return task;
   }
