@@ -269,49 +269,19 @@ export interface RegisterProfile {
 }
 
 /** The fields {@link AuthenticationClient.updateProfile} can change (`null` clears one). */
-export interface UpdateUserInput {
-  email?: string | null;
-  unionid?: string | null;
-  openid?: string | null;
-  emailVerified?: boolean | null;
-  phone?: string | null;
-  phoneVerified?: boolean | null;
-  username?: string | null;
-  nickname?: string | null;
-  photo?: string | null;
-  company?: string | null;
-  browser?: string | null;
-  device?: string | null;
-  oauth?: string | null;
-  tokenExpiredAt?: string | null;
-  loginsCount?: number | null;
-  lastLogin?: string | null;
-  lastIP?: string | null;
-  blocked?: boolean | null;
-  name?: string | null;
-  givenName?: string | null;
-  familyName?: string | null;
-  middleName?: string | null;
-  profile?: string | null;
-  preferredUsername?: string | null;
-  website?: string | null;
-  gender?: string | null;
-  birthdate?: string | null;
-  zoneinfo?: string | null;
-  locale?: string | null;
-  address?: string | null;
-  formatted?: string | null;
-  streetAddress?: string | null;
-  locality?: string | null;
-  region?: string | null;
-  postalCode?: string | null;
-  city?: string | null;
-  province?: string | null;
-  country?: string | null;
-  externalId?: string | null;
+export type UpdateUserInput = Partial<Pick<User, UpdatableField>> & {
   /** Refused (`INVALID_ARGUMENT`): change it with `updatePassword`. */
   password?: never;
-}
+};
+
+/** The fields of {@link User} that `updateProfile` can change (GenAuth's `UpdateUserInput`). */
+export type UpdatableField =
+  'email' | 'unionid' | 'openid' | 'emailVerified' | 'phone' | 'phoneVerified' | 'username'
+  | 'nickname' | 'photo' | 'company' | 'browser' | 'device' | 'oauth' | 'tokenExpiredAt'
+  | 'loginsCount' | 'lastLogin' | 'lastIP' | 'blocked' | 'name' | 'givenName' | 'familyName'
+  | 'middleName' | 'profile' | 'preferredUsername' | 'website' | 'gender' | 'birthdate'
+  | 'zoneinfo' | 'locale' | 'address' | 'formatted' | 'streetAddress' | 'locality' | 'region'
+  | 'postalCode' | 'city' | 'province' | 'country' | 'externalId';
 
 /** GenAuth's plain answer: a code and a message. */
 export interface CommonMessage {
