@@ -369,7 +369,8 @@ impl Builder {
                 let share = share.map(|share| self.interned(share));
                 let (kind, key): (&'static str, JsValue) = match &need {
                     Need::WxLoginCode => ("wxLogin", JsValue::UNDEFINED),
-                    Need::Storage(key) => ("storage", JsValue::from_str(key)),
+                    // The key lives as long as the client: made once.
+                    Need::Storage(key) => ("storage", (*self.interned(key)).clone()),
                     // At most a few KB: exact as f64.
                     Need::Random(len) => ("random", JsValue::from_f64(*len as f64)),
                     Need::SpareCode => ("spareCode", JsValue::UNDEFINED),
