@@ -124,9 +124,11 @@ function layoutProject(pkgSnapshot, mutate) {
 
 /** Runs compile.js over [projectDir, outDir] pairs in one child process (it exits itself). */
 function runCompiler(pairs, timeoutMs) {
+  // miniprogram-ci leaves an empty md5-named folder per project in its working directory.
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'genauth-compiler-cwd-'));
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [COMPILE_SCRIPT, ...pairs.flat()], {
-      cwd: ROOT,
+      cwd: scratch,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NODE_OPTIONS: '' },
     });
@@ -137,6 +139,7 @@ function runCompiler(pairs, timeoutMs) {
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      fs.rmSync(scratch, { recursive: true, force: true });
       if (code === 0) return resolve(log);
       reject(new Error(`miniprogram-ci (compile.js) ${signal ? `was killed (${signal}; timeout ${timeoutMs} ms)` : `exited with ${code}`}\n${log.slice(-4000)}`));
     });
