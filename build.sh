@@ -4,6 +4,7 @@
 #   ./build.sh        set up the toolchain if needed, build pkg/
 #   ./build.sh demo   ... then run examples/miniprogram's login against the local emulator
 #   ./build.sh test   ... every test: fmt, clippy, cargo test, wasm-pack test, node --test
+#   ./build.sh trap   ... and target/pkg-trap/, the trap tests' package (test makes it too)
 #
 # Setup is idempotent and only uses rustup and the package registries.
 set -eu
@@ -55,76 +56,89 @@ fi
 WASM_OPT="$ROOT/node_modules/.bin/wasm-opt"
 MVP="--strip-target-features --mvp-features --enable-mutable-globals"
 
-# --- 2. the wasm: MVP + mutable-globals only (older iOS engines reject newer features) -----
-say "wasm ($NIGHTLY, -Ctarget-cpu=mvp, -Zbuild-std)"
-RUSTFLAGS="$WASM_RUSTFLAGS" \
-  cargo +"$NIGHTLY" build --quiet -Zbuild-std=std,panic_abort --release \
-  --target wasm32-unknown-unknown --target-dir target/wasm-mvp
-OUT="$ROOT/target/pkg-build"
-rm -rf "$OUT" && mkdir -p "$OUT"
-wasm-bindgen --target no-modules --no-typescript --out-dir "$OUT" --out-name core \
-  target/wasm-mvp/wasm32-unknown-unknown/release/genauth_wxapp_sdk.wasm
+# --- 2.-5. the package: build_package TARGET_DIR FEATURES OUT PKG ---------------------------
+# Builds the wasm in TARGET_DIR with FEATURES (none for the shipped package), post-processes
+# it in OUT and assembles the npm package in PKG. The shipped one is pkg/; `test` also makes
+# target/pkg-trap/, the same package with the test-only trap switch (src/wasm.rs).
+build_package() {
+  TARGET_DIR=$1 FEATURES=$2 OUT=$3 PKG=$4
+  # --- 2. the wasm: MVP + mutable-globals only (older iOS engines reject newer features) -----
+  say "wasm ($NIGHTLY, -Ctarget-cpu=mvp, -Zbuild-std${FEATURES:+, $FEATURES})"
+  # shellcheck disable=SC2086 # FEATURES: no words, or two
+  RUSTFLAGS="$WASM_RUSTFLAGS" \
+    cargo +"$NIGHTLY" build --quiet -Zbuild-std=std,panic_abort --release $FEATURES \
+    --target wasm32-unknown-unknown --target-dir "$TARGET_DIR"
+  rm -rf "$OUT" && mkdir -p "$OUT"
+  wasm-bindgen --target no-modules --no-typescript --out-dir "$OUT" --out-name core \
+    "$TARGET_DIR/wasm32-unknown-unknown/release/genauth_wxapp_sdk.wasm"
 
-# --- 3. no exported globals (iOS does not support them), then size optimisation ----------
-# The target_features section re-enables what it lists when binaryen reads a module, even
-# with --mvp-features in the same run; so strip it in one run and work without it after.
-"$WASM_OPT" "$OUT/core_bg.wasm" $MVP -o "$OUT/core.wasm"
-GLOBALS=$(node js-shim/build/wasm-exports.js "$OUT/core.wasm" global)
-for global in $GLOBALS; do
-  "$WASM_OPT" "$OUT/core.wasm" $MVP --remove-exports --pass-arg="remove-exports@$global" -o "$OUT/core.wasm"
-done
-"$WASM_OPT" "$OUT/core.wasm" $MVP -Oz --converge --strip-producers -o "$OUT/core.wasm"
-# Check, on the section-free module: it validates as MVP + mutable-globals (a second run, so
-# nothing re-enables a feature) and exports no global.
-"$WASM_OPT" "$OUT/core.wasm" $MVP -o /dev/null
-[ -z "$(node js-shim/build/wasm-exports.js "$OUT/core.wasm" global)" ] || { echo "wasm exports a global" >&2; exit 1; }
+  # --- 3. no exported globals (iOS does not support them), then size optimisation ----------
+  # The target_features section re-enables what it lists when binaryen reads a module, even
+  # with --mvp-features in the same run; so strip it in one run and work without it after.
+  "$WASM_OPT" "$OUT/core_bg.wasm" $MVP -o "$OUT/core.wasm"
+  GLOBALS=$(node js-shim/build/wasm-exports.js "$OUT/core.wasm" global)
+  for global in $GLOBALS; do
+    "$WASM_OPT" "$OUT/core.wasm" $MVP --remove-exports --pass-arg="remove-exports@$global" -o "$OUT/core.wasm"
+  done
+  "$WASM_OPT" "$OUT/core.wasm" $MVP -Oz --converge --strip-producers -o "$OUT/core.wasm"
+  # Check, on the section-free module: it validates as MVP + mutable-globals (a second run, so
+  # nothing re-enables a feature) and exports no global.
+  "$WASM_OPT" "$OUT/core.wasm" $MVP -o /dev/null
+  [ -z "$(node js-shim/build/wasm-exports.js "$OUT/core.wasm" global)" ] || { echo "wasm exports a global" >&2; exit 1; }
 
-# --- 4. Brotli (WXWebAssembly loads .wasm.br from base library 2.14.0) ---------------------
-node -e '
-const fs = require("fs"), zlib = require("zlib");
-const raw = fs.readFileSync(process.argv[1]);
-fs.writeFileSync(process.argv[2], zlib.brotliCompressSync(raw, { params: {
-  [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: raw.length } }));
-' "$OUT/core.wasm" "$OUT/core.wasm.br"
+  # --- 4. Brotli (WXWebAssembly loads .wasm.br from base library 2.14.0) ---------------------
+  node -e '
+  const fs = require("fs"), zlib = require("zlib");
+  const raw = fs.readFileSync(process.argv[1]);
+  fs.writeFileSync(process.argv[2], zlib.brotliCompressSync(raw, { params: {
+    [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: raw.length } }));
+  ' "$OUT/core.wasm" "$OUT/core.wasm.br"
 
-# --- 5. assemble pkg/ from pkg-template/ and js-shim/ -------------------------------------
-say "pkg/"
-VERSION=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
-DIST=pkg/miniprogram_dist
-rm -rf pkg && mkdir -p "$DIST"
-cp pkg-template/README.md pkg-template/index.d.ts pkg/
-sed "s/__VERSION__/$VERSION/" pkg-template/package.json > pkg/package.json
-for file in js-shim/*.js; do
-  sed "s/__VERSION__/$VERSION/" "$file" > "$DIST/$(basename "$file")"
-done
-{
-  echo "'use strict';"
-  echo "// Generated by wasm-bindgen $WB_VERSION (--target no-modules); wrapped by build.sh into a"
-  echo "// factory so that WebAssembly, TextEncoder and TextDecoder are parameters, not globals."
-  echo "module.exports = function createBindings(WebAssembly, TextEncoder, TextDecoder) {"
-  cat "$OUT/core.js"
-  echo "return wasm_bindgen;"
-  echo "};"
-} > "$DIST/core.js"
-node js-shim/build/patch-glue.js "$DIST/core.js"
-# esbuild lowers to ES2017 and minifies, file by file (the package counts toward the mini
-# program's 2 MB main package); the entry file names the readable source. Then every
-# shipped file must parse as ES2017 (acorn), whatever esbuild did.
-node js-shim/build/minify.js "$DIST" \
-  "/*! genauth-wxapp-sdk $VERSION, MIT. Source: js-shim/ and src/ of the repository. */"
-cp "$OUT/core.wasm.br" "$DIST/"
-node js-shim/build/check-es2017.js "$DIST"
+  # --- 5. assemble pkg/ from pkg-template/ and js-shim/ -------------------------------------
+  say "$PKG/"
+  VERSION=$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)
+  DIST=$PKG/miniprogram_dist
+  rm -rf "$PKG" && mkdir -p "$DIST"
+  cp pkg-template/README.md pkg-template/index.d.ts "$PKG/"
+  sed "s/__VERSION__/$VERSION/" pkg-template/package.json > "$PKG/package.json"
+  for file in js-shim/*.js; do
+    sed "s/__VERSION__/$VERSION/" "$file" > "$DIST/$(basename "$file")"
+  done
+  {
+    echo "'use strict';"
+    echo "// Generated by wasm-bindgen $WB_VERSION (--target no-modules); wrapped by build.sh into a"
+    echo "// factory so that WebAssembly, TextEncoder and TextDecoder are parameters, not globals."
+    echo "module.exports = function createBindings(WebAssembly, TextEncoder, TextDecoder) {"
+    cat "$OUT/core.js"
+    echo "return wasm_bindgen;"
+    echo "};"
+  } > "$DIST/core.js"
+  node js-shim/build/patch-glue.js "$DIST/core.js"
+  # esbuild lowers to ES2017 and minifies, file by file (the package counts toward the mini
+  # program's 2 MB main package); the entry file names the readable source. Then every
+  # shipped file must parse as ES2017 (acorn), whatever esbuild did.
+  node js-shim/build/minify.js "$DIST" \
+    "/*! genauth-wxapp-sdk $VERSION, MIT. Source: js-shim/ and src/ of the repository. */"
+  cp "$OUT/core.wasm.br" "$DIST/"
+  node js-shim/build/check-es2017.js "$DIST"
 
-size() { wc -c < "$1" | tr -d ' '; }
-printf '\n%-34s %10s\n' artifact bytes
-printf '%-34s %10s\n' "core.wasm (after wasm-opt -Oz)" "$(size "$OUT/core.wasm")"
-for file in "$DIST"/*; do printf '%-34s %10s\n' "${file#pkg/}" "$(size "$file")"; done
-printf '%-34s %10s\n' "miniprogram_dist total" "$(cat "$DIST"/* | wc -c | tr -d ' ')"
+  size() { wc -c < "$1" | tr -d ' '; }
+  printf '\n%-34s %10s\n' artifact bytes
+  printf '%-34s %10s\n' "core.wasm (after wasm-opt -Oz)" "$(size "$OUT/core.wasm")"
+  for file in "$DIST"/*; do printf '%-34s %10s\n' "${file#"$PKG"/}" "$(size "$file")"; done
+  printf '%-34s %10s\n' "miniprogram_dist total" "$(cat "$DIST"/* | wc -c | tr -d ' ')"
+}
+
+build_package target/wasm-mvp "" "$ROOT/target/pkg-build" pkg
 
 # --- 6. what else was asked for -----------------------------------------------------------
 case "$MODE" in
   build) ;;
   demo) say "demo"; node examples/run-demo.js ;;
-  test) exec bash tests/run-all.sh ;;
-  *) echo "unknown mode $MODE (use: build, demo, test)" >&2; exit 2 ;;
+  test|trap)
+    # The trap tests' package: the same build with the trap switch, in its own target dir
+    # (a feature change would otherwise rebuild the shipped one each time).
+    build_package target/wasm-trap "--features trap-switch" "$ROOT/target/pkg-trap-build" target/pkg-trap
+    [ "$MODE" = trap ] || exec bash tests/run-all.sh ;;
+  *) echo "unknown mode $MODE (use: build, demo, test, trap)" >&2; exit 2 ;;
 esac

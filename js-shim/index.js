@@ -406,15 +406,14 @@ function provide(client, need, key, started) {
   }
 }
 
-/** Makes the outcome's storage writes, then returns its value or throws its error. */
+/**
+ * Makes the outcome's storage writes, then returns its value or throws its error. A session
+ * write storage refused rejects `STORAGE_FAILED`, and the session is held in memory: it is
+ * in effect (getCurrentUser, getToken) until the mini program closes.
+ */
 function settle(core, outcome) {
-  if (outcome[2]) {
-    try {
-      wxApi.writeStorage(outcome[2]);
-    } catch (errMsg) {
-      throw GenAuthError(core.hostError('storage', String(errMsg)));
-    }
-  }
+  var refused = outcome[2] ? wxApi.writeStorage(outcome[2]) : undefined;
+  if (refused !== undefined) throw GenAuthError(core.hostError('held', refused));
   if (!outcome[0]) throw toError(outcome);
   return outcome[1];
 }

@@ -153,41 +153,66 @@ function callLogin(timeoutMs) {
 }
 
 /**
- * Reads a storage key as WeChat holds it (`''` when absent): `{value}`, or `{failed: true,
- * detail}` when reading threw (which is not the same as nothing stored).
+ * Values storage refused to keep (its quota full, the 1 MB per key), held here in their
+ * place until a later write of the key succeeds: the session goes on working in memory for
+ * as long as the mini program runs. Shared by every client, as storage is. `''` stands for
+ * a removal storage refused.
+ */
+var held = {};
+
+function isHeld(key) {
+  return Object.prototype.hasOwnProperty.call(held, key);
+}
+
+/**
+ * Reads a storage key as WeChat holds it (`''` when absent), or what is held in its place:
+ * `{value}`, or `{failed: true, detail}` when reading threw (which is not the same as
+ * nothing stored).
  * @param {string} key
  * @returns {{value: *, failed?: boolean, detail?: string}}
  */
 function readStorage(key) {
+  if (isHeld(key)) return { value: held[key] };
   try {
     return { value: api().getStorageSync(key) };
   } catch (e) {
-    return { value: undefined, failed: true, detail: String((e && (e.errMsg || e.message)) || e) };
+    return { value: undefined, failed: true, detail: errorText(e) };
   }
+}
+
+function errorText(e) {
+  return String((e && (e.errMsg || e.message)) || e);
 }
 
 /**
  * Makes the core's storage writes, each `[key, value, cache]` (`value` undefined removes the
- * key). A `cache` write that fails removes its key instead (a stale copy would be worse than
- * none); any other failure throws its errMsg text.
+ * key). A write storage refuses is held in memory instead, and what storage still has under
+ * the key is removed (an older session or user must not come back at the next launch).
+ * Returns the `errMsg` of the first refused write that is not a `cache` (a cache entry
+ * refused is not worth a failure), or undefined.
  * @param {Array<Array>} writes
+ * @returns {string|undefined}
  */
 function writeStorage(writes) {
+  var refused;
   for (var i = 0; i < writes.length; i++) {
     var key = writes[i][0];
     var value = writes[i][1];
     try {
       if (value === undefined) api().removeStorageSync(key);
       else api().setStorageSync(key, value);
+      delete held[key];
     } catch (e) {
-      if (!writes[i][2]) throw String((e && (e.errMsg || e.message)) || e);
+      held[key] = value === undefined ? '' : value;
+      if (!writes[i][2] && refused === undefined) refused = errorText(e);
       try {
-        api().removeStorageSync(key);
+        if (value !== undefined) api().removeStorageSync(key);
       } catch (ignored) {
-        // Nothing more can be done for a cache entry.
+        // What is held in memory is read first; the next launch finds this older value.
       }
     }
   }
+  return refused;
 }
 
 /**

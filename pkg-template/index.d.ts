@@ -432,7 +432,11 @@ export type ErrorCode =
   | 'WX_PHONE_FAILED'
   /** No wx.login code taken before the tap was ready; the client is getting one: tap again. */
   | 'WX_CODE_NOT_READY'
-  /** WeChat storage refused a write. */
+  /**
+   * WeChat storage could not be read, or refused to keep the session (its quota full). The
+   * session the call made or ended is in effect anyway, held in memory until the mini
+   * program closes; the next write storage takes keeps it.
+   */
   | 'STORAGE_FAILED'
   /** GenAuth says the user does not exist (2004). */
   | 'USER_NOT_FOUND'
@@ -470,7 +474,10 @@ export type ErrorCode =
   | 'INVALID_RESPONSE'
   /** The wasm core could not load (missing file, wrong `wasmPath`, base library < 2.14.0). */
   | 'WASM_LOAD_FAILED'
-  /** A fault inside the SDK (a bug, or the host breaking the call sequence). */
+  /**
+   * A fault inside the SDK (a bug, a wasm trap such as running out of memory, or the host
+   * breaking the call sequence). The next call runs on a fresh core, the session intact.
+   */
   | 'INTERNAL';
 
 /** Options of {@link AuthenticationClient.getCurrentUser}. */

@@ -106,11 +106,13 @@ pub enum Failure {
     Cancelled,
     /// No random bytes (`wx.getRandomValues` missing or failing).
     Random,
+    /// Storage refused a session write; the host holds the session in memory instead.
+    Held,
 }
 
 impl Failure {
     /// The failure a host names with `kind` (`"timeout"`, `"network"`, `"wxLogin"`,
-    /// `"storage"`, `"cancel"`, `"random"`); anything else is a network failure.
+    /// `"storage"`, `"cancel"`, `"random"`, `"held"`); anything else is a network failure.
     pub fn from_name(kind: &str) -> Failure {
         match kind {
             "timeout" => Failure::Timeout,
@@ -118,6 +120,7 @@ impl Failure {
             "storage" => Failure::Storage,
             "cancel" => Failure::Cancelled,
             "random" => Failure::Random,
+            "held" => Failure::Held,
             _ => Failure::Network,
         }
     }
@@ -128,7 +131,7 @@ impl Failure {
             Failure::Timeout => ErrorCode::Timeout,
             Failure::Network => ErrorCode::NetworkError,
             Failure::WxLogin => ErrorCode::WxLoginFailed,
-            Failure::Storage => ErrorCode::StorageFailed,
+            Failure::Storage | Failure::Held => ErrorCode::StorageFailed,
             Failure::Cancelled => ErrorCode::Cancelled,
             Failure::Random => ErrorCode::EncryptionFailed,
         }
@@ -612,6 +615,19 @@ impl Client {
     /// The error for a failure of the host's own outside any call (e.g. a storage write).
     pub fn host_error(&self, code: ErrorCode, detail: &str) -> Error {
         Error::with_detail(code, self.options.lang, &sanitize(detail, MAX_HOST_DETAIL))
+    }
+
+    /// The error for a failure the host reports itself, outside any call: `Held` says what
+    /// happened to the session as well as what storage said.
+    pub fn failure_error(&self, failure: Failure, detail: &str) -> Error {
+        let mut error = self.host_error(failure.code(), detail);
+        if failure == Failure::Held {
+            error.message.push_str(match self.options.lang {
+                Lang::ZhCn => "；登录状态暂存于内存，小程序关闭后失效",
+                Lang::EnUs => "; the session is kept in memory until the mini program closes",
+            });
+        }
+        error
     }
 
     /// What an operation's functions see of this client and a call.

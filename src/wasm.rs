@@ -20,7 +20,8 @@
 //!   `"upload"` (`wx.uploadFile` of `key[1]` to `key[0]`: `{status, data}`);
 //! - `[ok, value or error, store]`, `ok` a boolean: finished; `error` is `{code, message,
 //!   serverCode?, data?}`; `store` lists `[key, value, cache]` writes (`value` undefined:
-//!   remove the key; `cache`: a failed write removes the key and the call still succeeds).
+//!   remove the key; `cache`: a refused write does not fail the call; the host holds refused
+//!   writes in memory).
 //!
 //! `share`: calls made with no arguments that may share one flight (concurrent
 //! `loginByCode()`s share one `wx.login`); the shim keys them by it and `cancel`s the
@@ -41,6 +42,75 @@ use crate::session::Ledger;
 thread_local! {
     /// One ledger per wasm instance: every client of the instance shares it.
     static LEDGER: Rc<Ledger> = Ledger::new();
+}
+
+/// Test builds only (`--features trap-switch`; `build.sh test` makes one beside the shipped
+/// package): makes the core trap for real, as a bug or an exhausted memory would, so the
+/// shim's recovery is tested on a true `RuntimeError`, not a simulated one. The shipped
+/// wasm has neither this export nor the checks.
+#[cfg(feature = "trap-switch")]
+mod trap_switch {
+    use std::cell::Cell;
+
+    use wasm_bindgen::prelude::*;
+
+    /// Where the next trap happens.
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    pub enum Point {
+        /// At the next `prepare`: `unreachable`, as a failed assertion in the core would.
+        Prepare,
+        /// At the next `complete` (an answer coming back, a request of the call in flight).
+        Complete,
+        /// At the next `prepare`: an allocation that cannot be satisfied (out of memory).
+        OutOfMemory,
+    }
+
+    thread_local! {
+        static ARMED: Cell<Option<Point>> = const { Cell::new(None) };
+    }
+
+    /// Arms a trap at `point` (`"prepare"`, `"complete"`, `"oom"`) for the next call that
+    /// passes it; anything else disarms.
+    #[wasm_bindgen(js_name = trapSwitch)]
+    pub fn arm(point: &str) {
+        let point = match point {
+            "prepare" => Some(Point::Prepare),
+            "complete" => Some(Point::Complete),
+            "oom" => Some(Point::OutOfMemory),
+            _ => None,
+        };
+        ARMED.with(|armed| armed.set(point));
+    }
+
+    /// Traps if a trap is armed at `at` (once).
+    pub fn check(at: Point) {
+        let hit = ARMED.with(|armed| {
+            let hit = armed.get().filter(|&point| {
+                point == at || (at == Point::Prepare && point == Point::OutOfMemory)
+            });
+            if hit.is_some() {
+                armed.set(None);
+            }
+            hit
+        });
+        match hit {
+            Some(Point::OutOfMemory) => {
+                // Where a failed allocation ends: the allocation error handler, which
+                // aborts (a trap) under panic=abort.
+                std::alloc::handle_alloc_error(std::alloc::Layout::new::<[u8; 1 << 20]>())
+            }
+            Some(_) => core::arch::wasm32::unreachable(),
+            None => {}
+        }
+    }
+}
+
+/// Traps here if the test build's trap switch is armed at `point` (nothing in shipped builds).
+macro_rules! trap_point {
+    ($point:ident) => {
+        #[cfg(feature = "trap-switch")]
+        trap_switch::check(trap_switch::Point::$point);
+    };
 }
 
 /// The core of one `AuthenticationClient`.
@@ -127,6 +197,7 @@ impl Core {
         stored: &JsValue,
         now: f64,
     ) -> JsValue {
+        trap_point!(Prepare);
         let given = usize::try_from(argc).unwrap_or(usize::MAX);
         let extra = JsValue::TRUE;
         let all = [a0, a1, a2, a3, a4];
@@ -163,6 +234,7 @@ impl Core {
         stored: &JsValue,
         now: f64,
     ) -> JsValue {
+        trap_point!(Complete);
         let reply = Reply {
             status,
             body: data,
@@ -186,12 +258,13 @@ impl Core {
         self.client.cancel(id);
     }
 
-    /// The error for a failure of the host's own outside a call (`kind`: `"storage"` or
-    /// `"wxLogin"`), in the client's language, with the host's words.
+    /// The error for a failure of the host's own outside a call (`kind`: `"storage"`,
+    /// `"held"`: a session write refused and held in memory, or `"wxLogin"`), in the
+    /// client's language, with the host's words.
     #[wasm_bindgen(js_name = hostError)]
     pub fn host_error(&self, kind: &str, detail: &str) -> JsValue {
-        let code = Failure::from_name(kind).code();
-        self.out.error(&self.client.host_error(code, detail))
+        let error = self.client.failure_error(Failure::from_name(kind), detail);
+        self.out.error(&error)
     }
 
     /// Calls in flight (for tests and the memory benchmark).

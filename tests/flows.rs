@@ -869,3 +869,26 @@ fn every_operation_rejects_distinctive_bad_values_without_echoing_them() {
         }
     }
 }
+
+#[test]
+fn a_session_write_storage_refused_is_reported_as_held_in_memory_in_the_clients_language() {
+    let app = App::new();
+    for (lang, note) in [("zh-CN", "暂存于内存"), ("en-US", "kept in memory")] {
+        let client = app.client(json!({"appId": "app1", "lang": lang}));
+        let error = client.failure_error(
+            Failure::from_name("held"),
+            "setStorageSync:fail\u{202e} full",
+        );
+        assert_eq!(error.code, ErrorCode::StorageFailed);
+        assert!(error.message.contains(note), "{}", error.message);
+        assert!(
+            error.message.contains("setStorageSync:fail full"),
+            "cleaned: {}",
+            error.message
+        );
+        // A plain storage failure says nothing of memory.
+        let plain = client.failure_error(Failure::Storage, "getStorageSync:fail");
+        assert_eq!(plain.code, ErrorCode::StorageFailed);
+        assert!(!plain.message.contains(note));
+    }
+}

@@ -25,6 +25,7 @@ cargo fmt --check
 step "cargo clippy -D warnings (native and wasm32)"
 cargo clippy --quiet --all-targets -- -D warnings
 cargo clippy --quiet --target wasm32-unknown-unknown --all-targets -- -D warnings
+cargo clippy --quiet --target wasm32-unknown-unknown --lib --features trap-switch -- -D warnings
 
 step "the wasm links no getrandom (the host supplies the random bytes)"
 # (`cargo tree -i` exits 0 with a warning when the package is absent: check its output.)

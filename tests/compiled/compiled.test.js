@@ -16,7 +16,7 @@ const acorn = require('acorn');
 const { startEmulator } = require('../emulator');
 const { createMiniProgram } = require('../sandbox');
 const { runScenario, describeFailures } = require('../jsc/runner');
-const { rejection, assertCodedError, watchSecrets } = require('../package/assertions');
+const { rejection, assertCodedError, watchSecrets, recordingConsole, scanConsole } = require('../package/assertions');
 const { SDK, SDK_DIR, UNUSED_PROBE, listFiles, snapshotPkg, compileExamples, removeCompiled } = require('./compiled-package');
 
 const APP_ID = 'GEN_AUTH_APP_ID';
@@ -66,6 +66,7 @@ after(async () => {
 beforeEach(() => emulator.reset());
 afterEach(() => {
   while (programs.length) programs.pop().close();
+  scanConsole();
 });
 
 /** A copy of a compiled code package to change (removed after the run). */
@@ -190,6 +191,7 @@ function launch({ root, person = 'alice', storage, wechatAppId = WX_APP, ...rest
     root,
     wechatAppId,
     storage,
+    console: recordingConsole(),
     login: async (appid) => emulator.mintCode(appid, person),
     // The pages and the helpers are compiled output too: all of it must parse as on a phone.
     syntaxCheck: 'all',

@@ -17,7 +17,9 @@ const RETRYABLE = ['NETWORK_ERROR', 'TIMEOUT', 'SERVER_ERROR', 'RATE_LIMITED', '
 
 /** Where the secrets of the running test come from (`emulator.secrets`), and a tally. */
 let secretsOf = null;
-const scanned = { errors: 0, secrets: 0 };
+const scanned = { errors: 0, secrets: 0, consoleLines: 0 };
+/** Every line the mini programs wrote to their console since the last scan. */
+const consoleLines = [];
 
 /**
  * From now on, every coded error asserted is also scanned for every secret `source()` lists
@@ -51,4 +53,27 @@ function assertCodedError(error, code) {
   assert.ok(error.message.length > 0);
 }
 
-module.exports = { rejection, assertCodedError, assertNoSecret, watchSecrets, scanned };
+/**
+ * A console for a sandboxed mini program that records every line (for the secret scan)
+ * instead of printing it.
+ */
+function recordingConsole() {
+  const util = require('util');
+  const record = (level) => (...args) => consoleLines.push(`${level}: ${util.format(...args)}`);
+  const recorder = {};
+  for (const level of ['log', 'info', 'warn', 'error', 'debug', 'trace', 'table', 'dir', 'assert']) recorder[level] = record(level);
+  return recorder;
+}
+
+/**
+ * Scans the console lines recorded since the last scan for every watched secret, then
+ * forgets them. Returns the lines scanned.
+ */
+function scanConsole() {
+  const lines = consoleLines.splice(0);
+  scanned.consoleLines += lines.length;
+  for (const line of lines) assertNoSecret(line, 'a console line');
+  return lines;
+}
+
+module.exports = { rejection, assertCodedError, assertNoSecret, watchSecrets, scanned, recordingConsole, scanConsole };

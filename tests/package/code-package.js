@@ -43,4 +43,18 @@ function makeCodePackage(options = {}) {
   return root;
 }
 
-module.exports = { ROOT, PKG, miniprogramDir, makeCodePackage };
+/** The `miniprogram` folder of the trap build (`./build.sh test` or `./build.sh trap`). */
+const TRAP_DIST = path.join(ROOT, 'target', 'pkg-trap', 'miniprogram_dist');
+
+/**
+ * A code package with the trap build of the SDK: the shipped package plus the test-only
+ * `trapSwitch(point)` of the bindings (src/wasm.rs). Fails clearly when it was not built.
+ */
+function makeTrapCodePackage() {
+  if (!fs.existsSync(path.join(TRAP_DIST, 'core.wasm.br'))) {
+    throw new Error('target/pkg-trap/ is missing: `./build.sh test` (or `./build.sh trap`) builds it');
+  }
+  return makeCodePackage({ packageDir: TRAP_DIST });
+}
+
+module.exports = { ROOT, PKG, TRAP_DIST, miniprogramDir, makeCodePackage, makeTrapCodePackage };

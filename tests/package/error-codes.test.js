@@ -157,13 +157,11 @@ const WAYS = {
   },
   WASM_LOAD_FAILED: () => rejection(h.client(h.launch(), { wasmPath: '/nowhere/core.wasm.br' }).ready()),
   INTERNAL: async () => {
-    const mp = h.launch();
+    // A real trap: the test build's trap switch (recovery.test.js has the rest).
+    const mp = h.launchTrap();
     const genauth = h.client(mp);
     await genauth.ready();
-    const { Core } = await mp.require('/miniprogram_npm/genauth-wxapp-sdk/loader.js').loadCore();
-    Core.prototype.prepare = function () {
-      throw new Error('RuntimeError: unreachable executed');
-    };
+    (await mp.require('/miniprogram_npm/genauth-wxapp-sdk/loader.js').loadCore()).trapSwitch('prepare');
     return rejection(genauth.getToken());
   },
 };

@@ -7,8 +7,8 @@ const assert = require('node:assert/strict');
 const fs = require('fs');
 const { startEmulator } = require('../emulator');
 const { createMiniProgram } = require('../sandbox');
-const { makeCodePackage } = require('./code-package');
-const { watchSecrets } = require('./assertions');
+const { makeCodePackage, makeTrapCodePackage } = require('./code-package');
+const { watchSecrets, recordingConsole, scanConsole, scanned } = require('./assertions');
 
 const APP_ID = 'GEN_AUTH_APP_ID';
 const WX_APP = 'wx1234567890abcdef';
@@ -39,6 +39,7 @@ function useHarness() {
     USER_KEY,
     emulator: null,
     root: null,
+    trapRoot: null,
     programs: [],
     settled,
     operationOf,
@@ -51,14 +52,18 @@ function useHarness() {
   });
 
   after(async () => {
+    process.stdout.write(`# secret scan: ${scanned.errors} errors and ${scanned.consoleLines} console lines checked against up to ${scanned.secrets} secrets\n`);
     await h.emulator.close();
     fs.rmSync(h.root, { recursive: true, force: true });
+    if (h.trapRoot) fs.rmSync(h.trapRoot, { recursive: true, force: true });
   });
 
   beforeEach(() => h.emulator.reset());
 
   afterEach(() => {
     while (h.programs.length) h.programs.pop().close();
+    // Whatever the mini programs printed holds no secret the emulator handed out.
+    scanConsole();
   });
 
   /**
@@ -70,6 +75,7 @@ function useHarness() {
       root: codeRoot,
       wechatAppId,
       storage,
+      console: recordingConsole(),
       login: async (appid) => {
         const code = h.emulator.mintCode(appid, person);
         if (onLogin) onLogin(code);
@@ -79,6 +85,12 @@ function useHarness() {
     });
     h.programs.push(mp);
     return mp;
+  };
+
+  /** A launch of the trap build's code package (made once per file): `loadCore().trapSwitch`. */
+  h.launchTrap = function launchTrap(options = {}) {
+    if (!h.trapRoot) h.trapRoot = makeTrapCodePackage();
+    return h.launch({ codeRoot: h.trapRoot, ...options });
   };
 
   /** A client of the default app on `mp`, pointed at the emulator. */

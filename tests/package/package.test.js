@@ -9,7 +9,7 @@ const zlib = require('zlib');
 const { startEmulator } = require('../emulator');
 const { createMiniProgram } = require('../sandbox');
 const { makeCodePackage, miniprogramDir, PKG } = require('./code-package');
-const { rejection, assertCodedError, assertNoSecret, watchSecrets, scanned } = require('./assertions');
+const { rejection, assertCodedError, assertNoSecret, watchSecrets, scanned, recordingConsole, scanConsole } = require('./assertions');
 
 const APP_ID = 'GEN_AUTH_APP_ID';
 const WX_APP = 'wx1234567890abcdef';
@@ -29,7 +29,7 @@ before(async () => {
 });
 
 after(async () => {
-  process.stdout.write(`# secret scan: ${scanned.errors} errors checked against up to ${scanned.secrets} secrets\n`);
+  process.stdout.write(`# secret scan: ${scanned.errors} errors and ${scanned.consoleLines} console lines checked against up to ${scanned.secrets} secrets\n`);
   await emulator.close();
   fs.rmSync(root, { recursive: true, force: true });
 });
@@ -38,6 +38,7 @@ beforeEach(() => emulator.reset());
 
 afterEach(() => {
   while (programs.length) programs.pop().close();
+  scanConsole();
 });
 
 /**
@@ -49,6 +50,7 @@ function launch({ person = 'alice', storage, wechatAppId = WX_APP, codeRoot = ro
     root: codeRoot,
     wechatAppId,
     storage,
+    console: recordingConsole(),
     login: async (appid) => emulator.mintCode(appid, person),
     ...rest,
   });
@@ -334,7 +336,7 @@ describe('the session', () => {
     assert.equal(await client(launch({ storage })).getToken(), null);
   });
 
-  test('a take-over that storage refuses leaves a working client, and is tried again', async () => {
+  test('a take-over that storage refuses still signs the user in for this launch, and is tried again at the next', async () => {
     const user = await client(launch()).loginByCode(emulator.mintCode(WX_APP, 'alice'));
     const storage = new Map([['_authing_token', JSON.stringify(user.token)]]);
     const full = launch({ storage });
@@ -343,8 +345,11 @@ describe('the session', () => {
     };
     const refused = client(full);
     await refused.ready();
-    assert.equal(await refused.getToken(), null);
+    // Held in memory (start-up reports nothing: there is no call to reject).
+    assert.equal(await refused.getToken(), user.token);
+    assert.equal(storage.has(TOKEN_KEY), false);
     assert.equal(await client(launch({ storage })).getToken(), user.token, 'adopted on the next start');
+    assert.equal(storedValue(programs[programs.length - 1], TOKEN_KEY), user.token, 'and stored this time');
   });
 });
 
@@ -644,27 +649,6 @@ describe('loading on a phone', () => {
     }
   });
 
-  test('a trap in the core rejects that call with INTERNAL; the next call works on a fresh instance, session intact', async () => {
-    const mp = launch();
-    const a = client(mp);
-    const b = client(mp);
-    const user = await a.loginByCode(emulator.mintCode(WX_APP, 'ivan'));
-    const loader = mp.require('/miniprogram_npm/genauth-wxapp-sdk/loader.js');
-    const { Core } = await loader.loadCore();
-    // What a wasm trap looks like from JavaScript: the export throws (RuntimeError:
-    // unreachable). Every Core of this instance now fails.
-    Core.prototype.prepare = function () {
-      throw new Error('RuntimeError: unreachable executed');
-    };
-    const error = await rejection(a.getCurrentUser());
-    assertCodedError(error, 'INTERNAL');
-    assert.match(error.message, /unreachable/);
-    // The next call (on either client) runs on a new instance; the session is still there.
-    assert.equal((await a.getCurrentUser()).id, user.id);
-    assert.equal(await b.getToken(), (await a.getToken()));
-    assert.notEqual((await loader.loadCore()).Core, Core, 'a fresh instance');
-  });
-
   test('a wx.login that never answers gives up after the timeout (WX_LOGIN_FAILED)', async () => {
     const genauth = client(launch({ login: () => new Promise(() => {}) }), { timeout: 300 });
     await genauth.ready();
@@ -706,26 +690,6 @@ describe('loading on a phone', () => {
     assert.equal(storedValue(mp, TOKEN_KEY), again.token);
     assert.equal(storedValue(mp, USER_KEY), '');
     assert.equal((await genauth.checkLoginStatus()).status, true);
-  });
-
-  test('a token that cannot be stored rejects with STORAGE_FAILED and keeps the session', async () => {
-    const mp = launch();
-    const genauth = client(mp);
-    const user = await genauth.loginByCode(emulator.mintCode(WX_APP, 'hana'));
-    const before = snapshot(mp);
-    const setStorageSync = mp.wx.setStorageSync;
-    mp.wx.setStorageSync = () => {
-      throw new Error('setStorageSync:fail exceed storage max size 10MB');
-    };
-    try {
-      const error = await rejection(genauth.loginByCode(emulator.mintCode(WX_APP, 'hana')));
-      assertCodedError(error, 'STORAGE_FAILED');
-      assert.match(error.message, /exceed storage max size/);
-    } finally {
-      mp.wx.setStorageSync = setStorageSync;
-    }
-    assert.equal(snapshot(mp), before);
-    assert.equal(await genauth.getToken(), user.token);
   });
 
   test('a runtime that only takes package paths without the leading slash still loads', async () => {
