@@ -121,6 +121,13 @@ build_package() {
     "/*! genauth-wxapp-sdk $VERSION, MIT. Source: js-shim/ and src/ of the repository. */"
   cp "$OUT/core.wasm.br" "$DIST/"
   node js-shim/build/check-es2017.js "$DIST"
+  # The testing kit (require('genauth-wxapp-sdk/testing')): Node only, outside the
+  # `miniprogram` folder, so it never reaches a code package.
+  mkdir -p "$PKG/testing"
+  node js-shim/build/bundle-testing.js "$PKG/testing/index.js" \
+    "/*! genauth-wxapp-sdk $VERSION testing kit (Node only), MIT. Source: js-shim/testing/ and tests/emulator/ of the repository. */"
+  cp pkg-template/testing.d.ts "$PKG/testing/index.d.ts"
+  node js-shim/build/check-es2017.js "$PKG/testing"
 
   size() { wc -c < "$1" | tr -d ' '; }
   printf '\n%-34s %10s\n' artifact bytes

@@ -43,7 +43,9 @@ function checkApp(app) {
 
 function checkFault(spec) {
   if (!spec || typeof spec !== 'object') throw new Error('a fault is {path, method?, kind, delayMs?, times?}');
-  if (typeof spec.path !== 'string' || !spec.path.startsWith('/')) throw new Error('fault.path must start with "/"');
+  if (typeof spec.path !== 'string' || !(spec.path === '*' || spec.path.startsWith('/'))) {
+    throw new Error('fault.path must start with "/" (or be "*": any path)');
+  }
   if (FAULT_KINDS.indexOf(spec.kind) < 0) throw new Error('fault.kind must be one of ' + FAULT_KINDS.join(', '));
   if (spec.method !== undefined && spec.method !== null && typeof spec.method !== 'string') {
     throw new Error('fault.method must be a string');
@@ -218,7 +220,7 @@ async function startEmulator(options) {
 
   /** Takes the first fault matching the request, counting it down. */
   function takeFault(method, path) {
-    const index = faults.findIndex((fault) => fault.path === path && (!fault.method || fault.method === method));
+    const index = faults.findIndex((fault) => (fault.path === '*' || fault.path === path) && (!fault.method || fault.method === method));
     if (index < 0) return null;
     const fault = faults[index];
     if (fault.remaining > 0) {

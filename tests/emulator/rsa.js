@@ -10,7 +10,8 @@ const crypto = require('crypto');
 
 const MIN_PADDING_BYTES = 8; // PKCS#1 v1.5: at least 8 nonzero random bytes before the 0x00 separator
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-const UTF8 = new TextDecoder('utf-8', { fatal: true });
+// From util, not the global: a jsdom test environment (jest) has no TextDecoder global.
+const UTF8 = new (require('util').TextDecoder)('utf-8', { fatal: true });
 
 /**
  * The key pair: `privateKey` (PEM string or KeyObject) when given, else a fresh RSA 2048 pair.

@@ -1,0 +1,3 @@
+'use strict';
+// Plain CommonJS tests: no Babel transform needed.
+module.exports = { testEnvironment: 'node', testMatch: ['**/*.test.js'], transform: {} };
