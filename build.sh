@@ -2,7 +2,7 @@
 # Builds the npm package in pkg/ (and, with an argument, runs the demo or every test).
 #
 #   ./build.sh        set up the toolchain if needed, build pkg/
-#   ./build.sh demo   ... then run examples/miniprogram's login against the local emulator
+#   ./build.sh demo   ... then walk examples/miniprogram's pages against the local emulator
 #   ./build.sh test   ... every test: fmt, clippy, cargo test, wasm-pack test, node --test
 #   ./build.sh trap   ... and target/pkg-trap/, the trap tests' package (test makes it too)
 #

@@ -274,22 +274,28 @@ describe("WeChat's compiler output", () => {
 // ---- the strict WeChat sandbox ----------------------------------------------------------------
 
 describe('the compiled code package in the WeChat sandbox', () => {
-  test("the example's compiled page logs in, keeps the session over a restart, logs out", async () => {
+  test("the example's compiled page logs in silently at launch, logs out and in, finds the account again after a restart", async () => {
     const root = withEmulatorConfig(compiled.dir);
     const storage = new Map();
     const first = launch({ root, storage, person: 'demo' });
     const page = await first.loadPageAsync('pages/index/index');
+    assert.equal(page.data.error, '');
+    assert.equal(page.data.user && page.data.user.id, emulator.users()[0].id, 'the silent login in onLoad');
+    assert.equal(page.data.busy, false);
+    const { id } = page.data.user;
+    await page.onLogout();
     assert.equal(page.data.user, null);
     assert.equal(page.data.error, '');
+    assert.equal(storage.size, 0);
     await page.onLogin();
     assert.equal(page.data.error, '');
-    assert.equal(page.data.user.id, emulator.users()[0].id);
-    assert.equal(page.data.busy, false);
+    assert.equal(page.data.user && page.data.user.id, id, 'the login button: the same account');
 
     const restarted = launch({ root, storage, person: 'demo' });
     const again = await restarted.loadPageAsync('pages/index/index');
     assert.equal(again.data.error, '');
-    assert.equal(again.data.user && again.data.user.id, page.data.user.id, 'onLoad found the session');
+    assert.equal(again.data.user && again.data.user.id, id, 'the same WeChat user, the same account');
+    assert.equal(emulator.users().length, 1);
     await again.onLogout();
     assert.equal(again.data.user, null);
     assert.equal(again.data.error, '');

@@ -1,42 +1,50 @@
 const app = getApp();
+const { t, errorText } = require('../../i18n.js');
 
 Page({
   data: {
+    t,
     user: null,
     busy: false,
     error: ''
   },
 
-  // A returning user is still logged in: show who it is without a tap.
-  async onLoad() {
-    try {
-      const user = await app.genauth.getCurrentUser();
-      this.setData({ user });
-    } catch (error) {
-      this.setData({ error: `${error.code}: ${error.message}` });
-    }
+  // Silent login when the mini program opens: wx.login + GenAuth in one call, no tap. The same
+  // WeChat user always gets the same account.
+  onLoad() {
+    return this.run(() => app.genauth.loginByCode());
   },
 
-  // The login button: wx.login + GenAuth in one call.
-  async onLogin() {
-    this.setData({ busy: true, error: '' });
-    try {
-      const user = await app.genauth.loginByCode();
-      this.setData({ user });
-    } catch (error) {
-      this.setData({ error: `${error.code}: ${error.message}` });
-    } finally {
-      this.setData({ busy: false });
-    }
+  // Back from the profile or phone page: show what changed there.
+  async onShow() {
+    if (this.data.user) this.setData({ user: await app.genauth.getCurrentUser({ cached: true }) });
   },
 
-  async onLogout() {
+  // The login button (after a logout, or when the silent login failed).
+  onLogin() {
+    return this.run(() => app.genauth.loginByCode());
+  },
+
+  onLogout() {
+    return this.run(() =>
+      app.genauth.logout().then(
+        () => null,
+        (error) => {
+          // GenAuth could not be told, but this device is logged out: nothing left to do.
+          if (error.code === 'LOGGED_OUT_LOCALLY') return null;
+          throw error;
+        }
+      )
+    );
+  },
+
+  // Runs one call that resolves the user to show (or null), showing its message if it fails.
+  async run(call) {
     this.setData({ busy: true, error: '' });
     try {
-      await app.genauth.logout();
-      this.setData({ user: null });
+      this.setData({ user: await call() });
     } catch (error) {
-      this.setData({ error: `${error.code}: ${error.message}` });
+      this.setData({ error: errorText(error) });
     } finally {
       this.setData({ busy: false });
     }

@@ -1,27 +1,19 @@
 const app = getApp();
+const { t, errorText } = require('../../i18n.js');
 
-// Custom fields come converted by their type (see listUdv). The page edits text, numbers and
-// booleans as text and saves them back with their type; other values are shown only.
-function editable(value) {
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
-}
-
-function toText(value) {
-  if (value instanceof Date) return value.toISOString();
-  if (value !== null && typeof value === 'object') return JSON.stringify(value);
-  return String(value);
-}
-
-function fromText(text, old) {
-  if (typeof old === 'number') return Number(text);
-  if (typeof old === 'boolean') return text === 'true';
-  return text;
-}
+// The custom fields this page edits: user-defined fields of your user pool (GenAuth console),
+// with their data types. The page names them because getUdfValue() returns only the fields
+// that have a value (and the SDK cannot list the pool's definitions).
+const FIELDS = [
+  { key: 'school', type: 'STRING' },
+  { key: 'age', type: 'NUMBER' }
+];
 
 Page({
   data: {
+    t,
     user: null,
-    // [{ key, text, editable }], from getUdfValue()
+    // [{ key, type, label, text }]: FIELDS with the user's values, from getUdfValue()
     fields: [],
     busy: false,
     error: '',
@@ -29,83 +21,64 @@ Page({
   },
 
   async onLoad() {
-    try {
+    await this.run('', async () => {
       const user = await app.genauth.getCurrentUser();
-      if (!user) {
-        this.setData({ error: '请先登录' });
-        return;
-      }
-      this.setData({ user });
-      await this.loadFields();
-    } catch (error) {
-      this.setData({ error: error.message });
-    }
+      this.setData({ user, error: user ? '' : t.needLogin });
+      if (user) await this.loadFields();
+    });
   },
 
   async loadFields() {
-    const values = await app.genauth.getUdfValue();
-    this.values = values;
-    const fields = Object.keys(values).map((key) => ({
+    const values = await app.genauth.getUdfValue(); // { school: '…', age: 18 }, converted by type
+    const fields = FIELDS.map(({ key, type }) => ({
       key,
-      text: toText(values[key]),
-      editable: editable(values[key])
+      type,
+      label: t[key],
+      text: values[key] === undefined ? '' : String(values[key])
     }));
     this.setData({ fields });
   },
 
   // <button open-type="chooseAvatar">: e.detail.avatarUrl is a local file; the SDK uploads it
   // and makes it the user's photo.
-  async onAvatar(e) {
-    await this.run('头像已更新', async () => {
-      const user = await app.genauth.updateAvatar(e.detail.avatarUrl);
-      this.setData({ user });
+  onAvatar(e) {
+    return this.run(t.avatarSaved, async () => {
+      this.setData({ user: await app.genauth.updateAvatar(e.detail.avatarUrl) });
     });
   },
 
   // The nickname form. WeChat checks a type="nickname" input when it loses focus and may clear
-  // it, so the value is read on submit.
-  async onSave(e) {
+  // it, so the value is read on submit, not in bindblur / bindinput.
+  onSave(e) {
     const nickname = String(e.detail.value.nickname || '').trim();
-    if (!nickname) {
-      this.setData({ error: '请填写昵称', saved: '' });
-      return;
-    }
-    await this.run('昵称已保存', async () => {
-      const user = await app.genauth.updateProfile({ nickname });
-      this.setData({ user });
+    if (!nickname) return this.setData({ error: t.needNickname, saved: '' });
+    return this.run(t.nicknameSaved, async () => {
+      this.setData({ user: await app.genauth.updateProfile({ nickname }) });
     });
   },
 
-  // The custom-fields form: only the changed fields are sent, in one setUdfValue call.
-  async onSaveFields(e) {
-    const texts = e.detail.value;
-    const old = this.values || {};
+  // The custom-fields form: the changed fields, typed, in one setUdfValue call.
+  onSaveFields(e) {
     const changes = {};
-    let count = 0;
-    Object.keys(texts).forEach((key) => {
-      if (!Object.prototype.hasOwnProperty.call(old, key) || !editable(old[key])) return;
-      if (texts[key] === toText(old[key])) return;
-      changes[key] = fromText(texts[key], old[key]);
-      count += 1;
+    this.data.fields.forEach(({ key, type, text }) => {
+      const value = String(e.detail.value[key] || '').trim();
+      if (value && value !== text) changes[key] = type === 'NUMBER' ? Number(value) : value;
     });
-    if (count === 0) {
-      this.setData({ error: '', saved: '没有修改' });
-      return;
-    }
-    await this.run('自定义字段已保存', async () => {
+    if (!Object.keys(changes).length) return this.setData({ error: '', saved: t.noChanges });
+    return this.run(t.fieldsSaved, async () => {
       await app.genauth.setUdfValue(changes);
       await this.loadFields();
     });
   },
 
-  // Runs one change, showing GenAuth's message when it fails.
+  // Runs one change: `done` when it worked, the SDK's message when it failed.
   async run(done, change) {
     this.setData({ busy: true, error: '', saved: '' });
     try {
       await change();
       this.setData({ saved: done });
     } catch (error) {
-      this.setData({ error: error.message });
+      this.setData({ error: errorText(error) });
     } finally {
       this.setData({ busy: false });
     }
