@@ -820,7 +820,9 @@ export class AuthenticationClient {
 
   /**
    * Logs out on GenAuth and clears the session on the device (also the one
-   * `authing-wxapp-sdk` kept). A network failure rejects and keeps the session.
+   * `authing-wxapp-sdk` kept). When GenAuth cannot be told (the network, a timeout, a failing
+   * server), the session still ends on the device and the call rejects with
+   * `LOGGED_OUT_LOCALLY`.
    */
   logout(): Promise<void>;
 

@@ -4,8 +4,8 @@
 // - the README's example test, taken from the README as written, run with node --test;
 // - examples/testing/: the node:test file, the jest file and the miniprogram-simulate
 //   component test (jest, jsdom), run with the repository's jest;
-// - the kit's own promises (login plans, picker, storage quota and restart), in process;
-// - testing/index.d.ts compiled under --strict with a typical use, and misuse refused.
+// - the kit's own promises (login plans, picker, storage quota and restart), in process.
+// Its typings are checked in tests/package/types.test.js.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { execFileSync, spawnSync } = require('child_process');
@@ -115,72 +115,5 @@ test('the mock wx: login plans, the picker, storage limits and a restart', async
     global.wx = saved;
     wx.mock.close();
     await emu.close();
-  }
-});
-
-test('testing/index.d.ts: a typical use compiles under --strict, misuse does not', () => {
-  const usage = `
-import { startEmulator, createMockWx, Emulator, MockWx } from 'genauth-wxapp-sdk/testing';
-import { AuthenticationClient } from 'genauth-wxapp-sdk';
-declare const global: { wx: MockWx };
-async function main(): Promise<void> {
-  const emu: Emulator = await startEmulator({ port: 0 });
-  global.wx = createMockWx({ emulator: emu, person: 'alice', storage: new Map() });
-  global.wx.mock.planLogin({ person: 'bob' }, { fail: 'network error' }, { never: true });
-  const code: string = emu.mintCode('alice');
-  const sealed: { iv: string; encryptedData: string } = emu.encryptPhone(code, '13800000000');
-  emu.fault({ kind: 'delay', delayMs: 100, times: 2 });
-  emu.fault({ kind: 'answer', status: 429, body: { code: 2100 } });
-  const sms: string | null = emu.lastSmsCode('13800000000');
-  const client = new AuthenticationClient({ appId: emu.appId, host: emu.url });
-  await client.loginByPhone({ ...global.wx.mock.phoneNumberDetail('13800000000'), errMsg: 'getPhoneNumber:ok' });
-  void sealed; void sms;
-  await emu.close();
-}
-void main;
-`;
-  const misuse = `
-import { startEmulator, createMockWx } from 'genauth-wxapp-sdk/testing';
-async function bad(): Promise<void> {
-  const emu = await startEmulator({ port: '80' }); // misuse
-  createMockWx({}); // misuse
-  emu.fault({ kind: 'teapot' }); // misuse
-  emu.fault({ kind: 'delay' }); // misuse
-  emu.mintCode(7); // misuse
-}
-void bad;
-`;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'genauth-kit-types-'));
-  try {
-    fs.writeFileSync(path.join(dir, 'usage.ts'), usage);
-    fs.writeFileSync(path.join(dir, 'misuse.ts'), misuse);
-    // One tsc run over both files (tsc's start-up is most of the time): the typical use must
-    // have no error, every marked misuse line one.
-    fs.writeFileSync(
-      path.join(dir, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          strict: true,
-          noEmit: true,
-          target: 'es2017',
-          module: 'commonjs',
-          moduleResolution: 'node',
-          baseUrl: dir,
-          paths: { 'genauth-wxapp-sdk': [path.join(PKG, 'index.d.ts')], 'genauth-wxapp-sdk/testing': [path.join(PKG, 'testing', 'index.d.ts')] },
-          types: [],
-        },
-        files: [path.join(dir, 'usage.ts'), path.join(dir, 'misuse.ts')],
-      })
-    );
-    const checked = spawnSync(path.join(DEV, '.bin', 'tsc'), ['-p', path.join(dir, 'tsconfig.json')], { encoding: 'utf8' });
-    assert.doesNotMatch(checked.stdout, /usage\.ts\(/, `tsc found errors in the typical use:\n${checked.stdout}`);
-    const lines = new Set([...checked.stdout.matchAll(/misuse\.ts\((\d+),\d+\): error/g)].map((m) => Number(m[1])));
-    assert.ok(lines.size > 0, `tsc reported nothing:\n${checked.stdout}${checked.stderr}`);
-    misuse.split('\n').forEach((text, index) => {
-      if (text.includes('// misuse')) assert.ok(lines.has(index + 1), `misuse.ts line ${index + 1} compiles: ${text.trim()}`);
-      else assert.ok(!lines.has(index + 1), `an error on a line that is fine: ${text.trim()}\n${checked.stdout}`);
-    });
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
