@@ -130,6 +130,7 @@ test('every method rejects bad values before any request, without repeating them
       }
     }
     assert.ok(checked > 40, `bad values checked: ${checked}`);
+    process.stdout.write(`# bad values rejected before any request: ${checked} (${operations().length} methods × positions × ${bad.length} kinds)\n`);
     assert.equal(requests.length, 0, 'no request was sent');
     assert.equal(logins.length, loginsAtStart, 'wx.login was not called');
     // The local, synchronous method throws (as v4 did), with the same kind of error.
