@@ -64,7 +64,7 @@ function taskCall(name, timeoutMs, start) {
     };
     var fail = function (err) {
       var detail = (err && err.errMsg) || name + ':fail';
-      finish(reject, { kind: isTimeout(err, detail) ? 'timeout' : 'network', detail: detail });
+      finish(reject, { kind: failureKind(err, detail), detail: detail });
     };
     try {
       task = start(success, fail);
@@ -87,10 +87,16 @@ function taskCall(name, timeoutMs, start) {
   });
 }
 
-/** WeChat's timeout: its errno where the base library gives one, else the message's words. */
-function isTimeout(err, detail) {
-  if (err && (err.errno === 5 || err.errno === 600003)) return true;
-  return /time ?out|timed out|\u8d85\u65f6/i.test(detail);
+/**
+ * What a failed task was: `timeout` (WeChat's errno where the base library gives one, else the
+ * message's words), `file` (an upload's file is not there: a stale temp path, not worth a
+ * retry) or `network`.
+ */
+function failureKind(err, detail) {
+  if (err && (err.errno === 5 || err.errno === 600003)) return 'timeout';
+  if (/time ?out|timed out|\u8d85\u65f6/i.test(detail)) return 'timeout';
+  if (/file not (found|exist)|no such file|\u6587\u4ef6\u4e0d\u5b58\u5728/i.test(detail)) return 'file';
+  return 'network';
 }
 
 /** How long a spare `wx.login` code is offered (WeChat's codes work 5 minutes). */

@@ -108,11 +108,14 @@ pub enum Failure {
     Random,
     /// Storage refused a session write; the host holds the session in memory instead.
     Held,
+    /// The file to upload is not there (a stale temp path): the argument is wrong.
+    File,
 }
 
 impl Failure {
     /// The failure a host names with `kind` (`"timeout"`, `"network"`, `"wxLogin"`,
-    /// `"storage"`, `"cancel"`, `"random"`, `"held"`); anything else is a network failure.
+    /// `"storage"`, `"cancel"`, `"random"`, `"held"`, `"file"`); anything else is a network
+    /// failure.
     pub fn from_name(kind: &str) -> Failure {
         match kind {
             "timeout" => Failure::Timeout,
@@ -121,6 +124,7 @@ impl Failure {
             "cancel" => Failure::Cancelled,
             "random" => Failure::Random,
             "held" => Failure::Held,
+            "file" => Failure::File,
             _ => Failure::Network,
         }
     }
@@ -134,6 +138,7 @@ impl Failure {
             Failure::Storage | Failure::Held => ErrorCode::StorageFailed,
             Failure::Cancelled => ErrorCode::Cancelled,
             Failure::Random => ErrorCode::EncryptionFailed,
+            Failure::File => ErrorCode::InvalidArgument,
         }
     }
 }

@@ -430,8 +430,13 @@ describe('updateAvatar', () => {
   test('an upload that fails rejects and sends no updateUser; the session stays', async () => {
     const { mp, genauth, user } = await h.loggedIn({ person: 'sam' });
     const before = h.snapshot(mp);
-    assertCodedError(await rejection(genauth.updateAvatar('wxfile://tmp_not_there.png')), 'NETWORK_ERROR');
+    // A temp path that is gone (stale): the argument is wrong, trying again will not help.
+    const missing = await rejection(genauth.updateAvatar('wxfile://tmp_not_there.png'));
+    assertCodedError(missing, 'INVALID_ARGUMENT');
+    assert.match(missing.message, /file not found/);
+    h.emulator.injectFault({ path: '/api/v2/upload', kind: 'drop' });
     const path = mp.addFile('wxfile://tmp_ffffffffffffffffffffffffffffffff.png', PNG);
+    assertCodedError(await rejection(genauth.updateAvatar(path)), 'NETWORK_ERROR');
     h.emulator.injectFault({ path: '/api/v2/upload', kind: 'http500html' });
     assertCodedError(await rejection(genauth.updateAvatar(path)), 'SERVER_ERROR');
     h.emulator.injectFault({ path: '/api/v2/upload', kind: 'invalidJson' });
