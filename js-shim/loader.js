@@ -51,7 +51,11 @@ function withTimeout(promise, ms) {
  */
 function loadCore(wasmPath) {
   if (!loading) {
-    loading = withTimeout(instantiate(wasmPath), LOAD_TIMEOUT_MS);
+    // A synchronous throw (an odd host) becomes a rejection like any failed load.
+    var started = new Promise(function (resolve) {
+      resolve(instantiate(wasmPath));
+    });
+    loading = withTimeout(started, LOAD_TIMEOUT_MS);
     loading.catch(function () {
       loading = null;
     });

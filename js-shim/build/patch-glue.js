@@ -7,6 +7,11 @@
 // views are renewed whenever the memory's buffer is another object: true on every engine.
 // If a new wasm-bindgen writes the Uint8Array check differently, the build fails here: look
 // at the glue, then update MEMORY_VIEW_CHECKS.
+//
+// The glue also guesses the .wasm's URL from `document.currentScript` when it is given no
+// path. The SDK always gives one, and frameworks that bundle the SDK (Taro's webpack plugin)
+// replace `document` with objects of their own whose `currentScript` is undefined: the guess
+// threw as the glue loaded. So the guess is removed (the build fails if it is not found).
 // Usage: node js-shim/build/patch-glue.js FILE   (rewrites FILE in place)
 const fs = require('fs');
 
@@ -34,9 +39,20 @@ function renewViewsOnGrowth(source) {
   return out;
 }
 
-if (require.main === module) {
-  const file = process.argv[2];
-  fs.writeFileSync(file, renewViewsOnGrowth(fs.readFileSync(file, 'utf8')));
+const SCRIPT_URL_GUESS = /\n(\s*)if \(typeof document !== 'undefined' && document\.currentScript !== null\) \{\n\s*script_src = new URL\(document\.currentScript\.src, location\.href\)\.toString\(\);\n\s*\}\n/;
+
+function dropScriptUrlGuess(source) {
+  if (!SCRIPT_URL_GUESS.test(source)) throw new Error('glue changed: no document.currentScript guess to remove');
+  return source.replace(SCRIPT_URL_GUESS, '\n');
 }
 
-module.exports = { MEMORY_VIEW_CHECKS, renewViewsOnGrowth };
+function patch(source) {
+  return dropScriptUrlGuess(renewViewsOnGrowth(source));
+}
+
+if (require.main === module) {
+  const file = process.argv[2];
+  fs.writeFileSync(file, patch(fs.readFileSync(file, 'utf8')));
+}
+
+module.exports = { MEMORY_VIEW_CHECKS, renewViewsOnGrowth, dropScriptUrlGuess, patch };

@@ -9,7 +9,7 @@ const path = require('path');
 const vm = require('vm');
 const acorn = require('acorn');
 const { minify } = require('../../js-shim/build/minify');
-const { renewViewsOnGrowth } = require('../../js-shim/build/patch-glue');
+const { renewViewsOnGrowth, dropScriptUrlGuess } = require('../../js-shim/build/patch-glue');
 const { miniprogramDir } = require('./code-package');
 
 const parses2017 = (code) => acorn.parse(code, { ecmaVersion: 2017, sourceType: 'script' });
@@ -80,6 +80,25 @@ test('the memory-view patch rewrites both checks and fails when the glue changed
   assert.match(patched, /cachedDataViewMemory0 === null \|\| cachedDataViewMemory0\.buffer !== wasm\.memory\.buffer\)/);
   assert.doesNotMatch(patched, /byteLength === 0|detached/);
   assert.throws(() => renewViewsOnGrowth('cachedUint8ArrayMemory0.length === 0'), /glue changed/);
+});
+
+test("the glue's document.currentScript guess is removed, and the patch fails when the glue changed", () => {
+  const glue = "let script_src;\n    if (typeof document !== 'undefined' && document.currentScript !== null) {\n        script_src = new URL(document.currentScript.src, location.href).toString();\n    }\n    next();";
+  assert.equal(dropScriptUrlGuess(glue), 'let script_src;\n    next();');
+  assert.throws(() => dropScriptUrlGuess('let script_src;'), /glue changed/);
+});
+
+test('the shipped glue loads under a bundler-provided document without currentScript (Taro)', () => {
+  // Taro's webpack plugin gives every bundled file its own DOM `document` (no currentScript),
+  // `location` and `URL`: the glue must not look at them.
+  const dir = miniprogramDir();
+  const source = fs.readFileSync(path.join(dir, 'core.js'), 'utf8');
+  assert.doesNotMatch(source, /currentScript|\bdocument\b|\blocation\b/);
+  const context = { module: { exports: {} }, document: {}, location: {}, URL: undefined };
+  vm.runInNewContext(source, context, { filename: 'core.js' });
+  const utf8 = require(path.join(dir, 'utf8.js'));
+  const bindings = context.module.exports({ Instance: function Instance() {}, Module: function Module() {} }, utf8.TextEncoder, utf8.TextDecoder);
+  assert.equal(typeof bindings, 'function');
 });
 
 test('every shipped file parses as ES2017, with the names the loader requires', () => {

@@ -649,6 +649,21 @@ describe('loading on a phone', () => {
     }
   });
 
+  test('a WXWebAssembly.instantiate that throws instead of rejecting: the constructor still does not throw', async () => {
+    const mp = launch();
+    const original = mp.context.WXWebAssembly.instantiate;
+    mp.context.WXWebAssembly.instantiate = () => {
+      throw new Error('instantiate: broken base library');
+    };
+    let genauth;
+    assert.doesNotThrow(() => (genauth = client(mp)));
+    const error = await rejection(genauth.ready());
+    assertCodedError(error, 'WASM_LOAD_FAILED');
+    assert.match(error.message, /broken base library/);
+    mp.context.WXWebAssembly.instantiate = original;
+    assert.equal(typeof (await genauth.loginByCode(emulator.mintCode(WX_APP, 'kim'))).id, 'string', 'loaded on the next call');
+  });
+
   test('a wx.login that never answers gives up after the timeout (WX_LOGIN_FAILED)', async () => {
     const genauth = client(launch({ login: () => new Promise(() => {}) }), { timeout: 300 });
     await genauth.ready();
