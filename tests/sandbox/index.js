@@ -15,7 +15,7 @@ const { checkWasm } = require('./wasm-check');
 /** Globals a phone's logic layer does not have; the sandbox makes sure they are absent. */
 const ABSENT_GLOBALS = [
   'WebAssembly', 'TextEncoder', 'TextDecoder', 'fetch', 'URL', 'URLSearchParams', 'crypto',
-  'process', 'Buffer', 'require', 'global', 'window', 'self', 'queueMicrotask', 'structuredClone',
+  'process', 'Buffer', 'require', 'window', 'self', 'queueMicrotask', 'structuredClone',
   'atob', 'btoa', 'performance', 'setImmediate', 'clearImmediate', 'Request', 'Response', 'Headers',
   'XMLHttpRequest', 'WebSocket', 'document', 'navigator', 'location', 'module', 'exports',
   '__filename', '__dirname', 'AbortController', 'Blob', 'MessageChannel', 'EventTarget',
@@ -1137,6 +1137,11 @@ function createMiniProgram(options) {
     ctxConsole[k] = fn(target, k);
   }
   globals.console = ctxConsole;
+  // WeChat's logic layer has a writable `global` object (uni-app's vendor.js does
+  // `wx.createApp = global.createApp = ...` when it loads). It is a plain object of the context,
+  // NOT globalThis: code that needs `global.X` to be a real global variable still fails here,
+  // the conservative reading (what WeChat's `global` is beyond that is not documented).
+  globals.global = realm.object();
   for (const k of Object.keys(globals)) {
     Object.defineProperty(context, k, { value: globals[k], writable: true, configurable: true, enumerable: false });
   }

@@ -10,7 +10,7 @@ const os = require('os');
 const path = require('path');
 const http = require('http');
 const zlib = require('zlib');
-const { createMiniProgram, ABSENT_GLOBALS, checkWasm } = require('./index');
+const { createMiniProgram, ABSENT_GLOBALS, WRAPPER_PARAMS, checkWasm } = require('./index');
 const { buildModule, OP } = require('./wasm-bytes');
 
 // JSON view of a (possibly context-realm) value, for deepStrictEqual.
@@ -279,7 +279,7 @@ describe('globals', () => {
       assert.equal(mp.evaluate('typeof ' + name), 'undefined', name + ' must be absent');
     }
     for (const name of ['WebAssembly', 'TextEncoder', 'TextDecoder', 'fetch', 'URL', 'URLSearchParams', 'crypto', 'process',
-      'Buffer', 'require', 'global', 'window', 'self', 'queueMicrotask', 'structuredClone', 'atob', 'btoa',
+      'Buffer', 'require', 'window', 'self', 'queueMicrotask', 'structuredClone', 'atob', 'btoa',
       'performance', 'setImmediate']) {
       assert.ok(ABSENT_GLOBALS.includes(name), name + ' must be in the list');
       assert.equal(mp.evaluate("'" + name + "' in globalThis"), false, name);
@@ -296,6 +296,29 @@ describe('globals', () => {
     assert.equal(mp.evaluate('typeof Promise + typeof BigInt + typeof WeakRef + typeof Proxy'), 'functionfunctionfunctionfunction');
     assert.equal(mp.evaluate('wx instanceof Object && wx.login instanceof Function'), true);
     assert.notEqual(mp.evaluate('Object'), Object);
+  });
+
+  it('has a writable `global` object that is not globalThis', () => {
+    const mp = newMp();
+    assert.equal(mp.evaluate('typeof global'), 'object');
+    assert.equal(mp.evaluate('global === globalThis'), false, 'global is not globalThis');
+    assert.equal(mp.evaluate('Object.getPrototypeOf(global) === Object.prototype'), true, 'a plain object of the context');
+    assert.deepEqual(mp.evaluate('Object.keys(global)').length, 0, 'empty at start');
+    const desc = mp.evaluate("Object.getOwnPropertyDescriptor(globalThis, 'global')");
+    assert.equal(desc.writable, true);
+    assert.equal(desc.configurable, true);
+    // What uni-app's vendor.js does at load.
+    assert.equal(mp.evaluate('wx.createApp = global.createApp = function createApp() { return 1; }; global.createApp()'), 1);
+    // Properties of `global` are not global variables.
+    mp.evaluate('global.onlyOnGlobal = 7;');
+    assert.equal(mp.evaluate('typeof onlyOnGlobal'), 'undefined');
+    assert.throws(() => mp.evaluate('onlyOnGlobal'), /onlyOnGlobal is not defined/);
+    // Writable: it can be replaced.
+    assert.equal(mp.evaluate('global = { replaced: true }; global.replaced'), true);
+    // Each mini program has its own.
+    assert.equal(newMp().evaluate('typeof global.onlyOnGlobal + typeof global.replaced'), 'undefinedundefined');
+    // Visible inside modules too (not one of the define() wrapper's parameters).
+    assert.ok(!WRAPPER_PARAMS.includes('global'));
   });
 
   it('forbids eval and new Function, except new Function("return this")', () => {

@@ -1,0 +1,6 @@
+// babel-preset-taro: https://docs.taro.zone/docs/next/babel-config
+module.exports = {
+  presets: [
+    ['taro', { framework: 'react', ts: false, compiler: 'webpack5' }]
+  ]
+};

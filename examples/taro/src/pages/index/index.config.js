@@ -1,0 +1,3 @@
+export default definePageConfig({
+  navigationBarTitleText: 'GenAuth 登录'
+})
