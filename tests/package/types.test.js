@@ -80,20 +80,25 @@ function exampleConfig(compilerOptions = {}, files = {}) {
   };
 }
 
-// The tsc runs, started at once.
-const runs = {
-  usage: tsc({
+/** A strict config for `files` alone (no @types), the package's typings from pkg/. */
+function plainConfig(files) {
+  return {
     compilerOptions: {
       strict: true,
       noEmit: true,
       target: 'es2017',
       module: 'commonjs',
       moduleResolution: 'node',
-      paths: { 'genauth-wxapp-sdk': [TYPINGS] },
+      paths: { 'genauth-wxapp-sdk': [TYPINGS], 'genauth-wxapp-sdk/testing': [TESTING_TYPINGS] },
       types: [],
     },
-    files: [path.join(__dirname, 'types-usage.ts')],
-  }),
+    files,
+  };
+}
+
+// The tsc runs, started at once.
+const runs = {
+  usage: tsc(plainConfig([path.join(__dirname, 'types-usage.ts')])),
   example: tsc(exampleConfig(), ['--strict', '--noEmit', '--listFiles']),
   // The example's settings, without the unused-variable checks: a misuse must fail for what
   // it misuses, not because its result is unused. WeChat's typings and index.d.ts are
@@ -106,18 +111,7 @@ const runs = {
     ['--strict', '--noEmit'],
   ),
   // The testing kit's typings: a typical use and its misuses in one run.
-  testing: tsc({
-    compilerOptions: {
-      strict: true,
-      noEmit: true,
-      target: 'es2017',
-      module: 'commonjs',
-      moduleResolution: 'node',
-      paths: { 'genauth-wxapp-sdk': [TYPINGS], 'genauth-wxapp-sdk/testing': [TESTING_TYPINGS] },
-      types: [],
-    },
-    files: [TESTING_USAGE, TESTING_MISUSE],
-  }),
+  testing: tsc(plainConfig([TESTING_USAGE, TESTING_MISUSE])),
 };
 
 /**
