@@ -166,7 +166,7 @@ function start(client, wasmPath, coreOptions, lang) {
       var legacyUser = wxApi.readStorage(keys[2]);
       var failed = token.failed || legacyToken.failed || legacyUser.failed;
       try {
-        settle(core, core.start(token.value, legacyToken.value, legacyUser.value, failed, Date.now()));
+        settle(client, core, core.start(token.value, legacyToken.value, legacyUser.value, failed, Date.now()));
       } catch (e) {
         // Seeding or taking over a session is best effort: if storage refuses it, the
         // client still works (logged out) and the next start tries again.
@@ -222,32 +222,22 @@ AuthenticationClient.prototype.ready = function () {
 METHODS.forEach(function (name, index) {
   AuthenticationClient.prototype[name] = function () {
     if (!(this instanceof AuthenticationClient)) return Promise.reject(misuse(name));
-    var self = this;
     var call = this._call(index, Array.prototype.slice.call(arguments));
     // A wx.login code for the next getPhoneNumber tap, after this call (never during it).
     call.then(wxApi.refreshSpare, wxApi.refreshSpare);
-    if (!this._onError) return call;
-    return call.then(null, function (error) {
-      report(self._onError, error);
-      throw error;
-    });
+    return call;
   };
 });
 
 /**
- * `onError(code, message, data)` as `authing-wxapp-sdk` called it: for a failure the server
- * (or WeChat, through it) answered, with its numeric code; for one of the network, with 500.
- * Not for what the SDK refused before sending. What the hook returns or throws does not
- * change the rejection.
+ * `onError(code, message, data)` as `authing-wxapp-sdk` called it, with the code the core
+ * chose (`onErrorCode`: the server's, or 500 when GenAuth did not answer; absent for what
+ * the SDK refused itself). What the hook returns or throws does not change the rejection.
  */
-function report(onError, error) {
-  // Unanswered (the core's ErrorCode::unanswered): what may succeed later, or an answer
-  // that is not GenAuth's.
-  var unanswered = error.retryable || error.code === 'INVALID_RESPONSE';
-  var code = error.serverCode !== undefined ? error.serverCode : unanswered ? 500 : undefined;
-  if (code === undefined) return;
+function report(client, detail) {
+  if (!client._onError || detail.onErrorCode === undefined) return;
   try {
-    onError(code, error.message, error.data === undefined ? null : error.data);
+    client._onError(detail.onErrorCode, detail.message, detail.data === undefined ? null : detail.data);
   } catch (ignored) {
     // The hook's own failure must not replace the error the caller is about to get.
   }
@@ -335,7 +325,7 @@ function drive(client, core, step, started) {
   if (started === undefined) started = Date.now();
   return new Promise(function (resolve) {
     if (typeof step[0] === 'boolean') {
-      resolve(settle(core, step));
+      resolve(settle(client, core, step));
       return;
     }
     var id = step[0];
@@ -407,15 +397,17 @@ function provide(client, need, key, started) {
 }
 
 /**
- * Makes the outcome's storage writes, then returns its value or throws its error. A session
+ * Makes the outcome's storage writes, then returns its value or throws its error (telling
+ * `onError` first). A session
  * write storage refused rejects `STORAGE_FAILED`, and the session is held in memory: it is
  * in effect (getCurrentUser, getToken) until the mini program closes.
  */
-function settle(core, outcome) {
+function settle(client, core, outcome) {
   var refused = outcome[2] ? wxApi.writeStorage(outcome[2]) : undefined;
   if (refused !== undefined) throw GenAuthError(core.hostError('held', refused));
-  if (!outcome[0]) throw toError(outcome);
-  return outcome[1];
+  if (outcome[0]) return outcome[1];
+  report(client, outcome[1]);
+  throw toError(outcome);
 }
 
 /** The error of an outcome `[false, error]` (what the core throws, too). */

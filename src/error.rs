@@ -411,6 +411,14 @@ impl Error {
         }
     }
 
+    /// The code `authing-wxapp-sdk`'s `onError(code, message, data)` was called with for this
+    /// failure: GenAuth's or WeChat's own, or 500 when GenAuth did not answer in its protocol;
+    /// `None` for what the SDK refused itself (the hook is not called).
+    pub fn on_error_code(&self) -> Option<i64> {
+        self.server_code
+            .or_else(|| self.code.unanswered().then_some(500))
+    }
+
     /// An error with the default message followed by a detail, e.g. the option at fault.
     pub fn with_detail(code: ErrorCode, lang: Lang, detail: &str) -> Error {
         let mut error = Error::new(code, lang);
@@ -471,6 +479,35 @@ pub fn sanitize(text: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn on_error_gets_the_servers_code_else_500_when_unanswered_else_nothing() {
+        let lang = Lang::ZhCn;
+        assert_eq!(
+            Error::from_server(2006, "密码错误", lang).on_error_code(),
+            Some(2006)
+        );
+        assert_eq!(
+            Error::new(ErrorCode::NetworkError, lang).on_error_code(),
+            Some(500)
+        );
+        assert_eq!(
+            Error::new(ErrorCode::InvalidResponse, lang).on_error_code(),
+            Some(500)
+        );
+        assert_eq!(
+            Error::new(ErrorCode::InvalidArgument, lang).on_error_code(),
+            None
+        );
+        assert_eq!(
+            Error::new(ErrorCode::NotLoggedIn, lang).on_error_code(),
+            None
+        );
+        assert_eq!(
+            Error::new(ErrorCode::LoggedOutLocally, lang).on_error_code(),
+            None
+        );
+    }
 
     #[test]
     fn only_the_networks_the_servers_and_the_rate_limits_failures_are_retryable() {

@@ -19,7 +19,8 @@
 //!   made before this call, or `undefined`), `"chooseImage"` (a temp path the user picks),
 //!   `"upload"` (`wx.uploadFile` of `key[1]` to `key[0]`: `{status, data}`);
 //! - `[ok, value or error, store]`, `ok` a boolean: finished; `error` is `{code, message,
-//!   serverCode?, data?}`; `store` lists `[key, value, cache]` writes (`value` undefined:
+//!   serverCode?, data?, onErrorCode?}` (`onErrorCode`: what the `onError` hook is called
+//!   with); `store` lists `[key, value, cache]` writes (`value` undefined:
 //!   remove the key; `cache`: a refused write does not fail the call; the host holds refused
 //!   writes in memory).
 //!
@@ -477,6 +478,10 @@ impl Builder {
         }
         if let Some(data) = &error.data {
             self.put(&object, "data", &data.0);
+        }
+        if let Some(code) = error.on_error_code() {
+            // For the shim's onError hook only (GenAuthError does not copy it).
+            self.put(&object, "onErrorCode", &JsValue::from_f64(code as f64));
         }
         object.into()
     }
