@@ -43,10 +43,11 @@ function request(request, data) {
 }
 
 /**
- * Runs a wx task API (`wx.request`, `wx.uploadFile`: `start(success, fail)` calls it and
- * returns its task) as a promise that settles once: with its answer, with its failure
- * `{kind: 'timeout'|'network', detail}`, or with a timeout after `timeoutMs` (a backstop for
- * base libraries that ignore `timeout`, unless it already answered), aborting the task.
+ * Runs a wx callback API (`wx.request`, `wx.uploadFile`, `wx.login`: `start(success, fail)`
+ * calls it and returns its task, if any) as a promise that settles once: with its answer,
+ * with its failure `{kind: 'timeout'|'file'|'network', detail}`, or with a timeout after
+ * `timeoutMs` (a backstop for base libraries that ignore `timeout`, unless it already
+ * answered), aborting the task.
  */
 function taskCall(name, timeoutMs, start) {
   return new Promise(function (resolve, reject) {
@@ -130,31 +131,17 @@ var LOGIN_TIMEOUT_MS = 10000;
 
 function callLogin(timeoutMs) {
   var limit = timeoutMs > 0 ? timeoutMs : LOGIN_TIMEOUT_MS;
-  return new Promise(function (resolve, reject) {
-    var settled = false;
-    var timer = setTimeout(function () {
-      finish(reject, 'login:fail timeout');
-    }, limit);
-    function finish(action, value) {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      action(value);
-    }
-    try {
-      api().login({
-        timeout: limit,
-        success: function (res) {
-          if (res && typeof res.code === 'string' && res.code) finish(resolve, res.code);
-          else finish(reject, (res && res.errMsg) || 'login:fail no code');
-        },
-        fail: function (err) {
-          finish(reject, (err && err.errMsg) || 'login:fail');
-        }
-      });
-    } catch (e) {
-      finish(reject, String((e && e.message) || e));
-    }
+  return taskCall('login', limit, function (success, fail) {
+    api().login({
+      timeout: limit,
+      success: function (res) {
+        if (res && typeof res.code === 'string' && res.code) success(res.code);
+        else fail({ errMsg: (res && res.errMsg) || 'login:fail no code' });
+      },
+      fail: fail
+    });
+  }).then(null, function (failure) {
+    throw failure.detail;
   });
 }
 
