@@ -58,50 +58,54 @@ mod trap_switch {
     /// Where the next trap happens.
     #[derive(Clone, Copy, PartialEq, Eq)]
     pub enum Point {
-        /// At the next `prepare`: `unreachable`, as a failed assertion in the core would.
+        /// At the next `prepare`.
         Prepare,
         /// At the next `complete` (an answer coming back, a request of the call in flight).
         Complete,
-        /// At the next `prepare`: an allocation that cannot be satisfied (out of memory).
+    }
+
+    /// How it traps.
+    #[derive(Clone, Copy)]
+    enum Trap {
+        /// `unreachable`, as a failed assertion in the core would.
+        Unreachable,
+        /// An allocation that cannot be satisfied (out of memory).
         OutOfMemory,
     }
 
     thread_local! {
-        static ARMED: Cell<Option<Point>> = const { Cell::new(None) };
+        static ARMED: Cell<Option<(Point, Trap)>> = const { Cell::new(None) };
     }
 
-    /// Arms a trap at `point` (`"prepare"`, `"complete"`, `"oom"`) for the next call that
-    /// passes it; anything else disarms.
+    /// Arms a trap for the next call that passes its point: `"prepare"`, `"complete"`
+    /// (`unreachable` there), `"oom"` (out of memory at `prepare`); anything else disarms.
     #[wasm_bindgen(js_name = trapSwitch)]
     pub fn arm(point: &str) {
-        let point = match point {
-            "prepare" => Some(Point::Prepare),
-            "complete" => Some(Point::Complete),
-            "oom" => Some(Point::OutOfMemory),
+        let armed = match point {
+            "prepare" => Some((Point::Prepare, Trap::Unreachable)),
+            "complete" => Some((Point::Complete, Trap::Unreachable)),
+            "oom" => Some((Point::Prepare, Trap::OutOfMemory)),
             _ => None,
         };
-        ARMED.with(|armed| armed.set(point));
+        ARMED.with(|cell| cell.set(armed));
     }
 
     /// Traps if a trap is armed at `at` (once).
     pub fn check(at: Point) {
-        let hit = ARMED.with(|armed| {
-            let hit = armed.get().filter(|&point| {
-                point == at || (at == Point::Prepare && point == Point::OutOfMemory)
-            });
-            if hit.is_some() {
-                armed.set(None);
-            }
-            hit
-        });
-        match hit {
-            Some(Point::OutOfMemory) => {
-                // Where a failed allocation ends: the allocation error handler, which
-                // aborts (a trap) under panic=abort.
+        let Some((point, trap)) = ARMED.with(Cell::get) else {
+            return;
+        };
+        if point != at {
+            return;
+        }
+        ARMED.with(|cell| cell.set(None));
+        match trap {
+            // Where a failed allocation ends: the allocation error handler, which aborts (a
+            // trap) under panic=abort.
+            Trap::OutOfMemory => {
                 std::alloc::handle_alloc_error(std::alloc::Layout::new::<[u8; 1 << 20]>())
             }
-            Some(_) => core::arch::wasm32::unreachable(),
-            None => {}
+            Trap::Unreachable => core::arch::wasm32::unreachable(),
         }
     }
 }
